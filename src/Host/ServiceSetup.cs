@@ -1,0 +1,81 @@
+using BuildingBlocks.Postgres;
+using Calls;
+using Calls.Uis;
+using Host.Security;
+using Integration;
+using JasperFx;
+using JasperFx.Events;
+using JasperFx.MultiTenancy;
+using Marten;
+using Marten.Exceptions;
+using Wolverine;
+using Wolverine.ErrorHandling;
+using Wolverine.Http;
+using Wolverine.Marten;
+
+namespace Host;
+
+public static class ServiceSetup
+{
+    /// <summary>
+    /// Without <c>ConnectionStrings:Postgres</c>, starts a private PostgreSQL with its data under
+    /// <c>.data/postgres</c>; when that is impossible, says what to install or set and returns null.
+    /// </summary>
+    public static async Task<LocalPostgres?> StartLocalPostgresIfNeededAsync(WebApplicationBuilder builder)
+    {
+        if (!string.IsNullOrEmpty(builder.Configuration.GetConnectionString("Postgres"))) return null;
+        try
+        {
+            var postgres = await LocalPostgres.StartAsync(Path.Combine(HostPaths.DataDirectory(builder.Environment), "postgres"));
+            builder.Configuration["ConnectionStrings:Postgres"] = postgres.ConnectionString;
+            return postgres;
+        }
+        catch (LocalPostgresUnavailableException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return null;
+        }
+    }
+
+    public static void AddServiceModules(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddIntegrationModule();
+
+        builder.Services.AddMarten(options =>
+            {
+                options.Connection(builder.Configuration.GetConnectionString("Postgres")!);
+                options.DatabaseSchemaName = "envycrm";
+                options.Events.StreamIdentity = StreamIdentity.AsGuid;
+                options.Events.TenancyStyle = TenancyStyle.Conjoined;
+                options.Policies.AllDocumentsAreMultiTenanted();
+                IntegrationModule.ConfigureMarten(options);
+                CallsModule.ConfigureMarten(options);
+            })
+            .UseLightweightSessions()
+            .ApplyAllDatabaseChangesOnStartup()
+            .IntegrateWithWolverine();
+
+        builder.Host.UseWolverine(options =>
+        {
+            options.UseRuntimeCompilation();
+            options.Discovery.IncludeAssembly(typeof(IntegrationModule).Assembly);
+            options.Discovery.IncludeAssembly(typeof(CallsModule).Assembly);
+            options.Policies.AutoApplyTransactions();
+            options.Policies.UseDurableLocalQueues();
+            // Two copies of one notification racing to start or extend the same call stream: the
+            // loser runs again, finds what the winner stored, and appends nothing.
+            options.OnException<ConcurrencyException>().Or<Marten.Exceptions.ExistingStreamIdCollisionException>().RetryTimes(5);
+        });
+        builder.Services.AddWolverineHttp();
+    }
+
+    public static void MapServiceEndpoints(this WebApplication app) =>
+        app.MapWolverineEndpoints(options =>
+        {
+            options.TenantId.IsClaimTypeNamed(BuildingBlocks.Tenancy.Auth.TenantClaim);
+            options.TenantId.AssertExists();
+            options.RejectUnparseableQueryValues = true;
+        });
+}

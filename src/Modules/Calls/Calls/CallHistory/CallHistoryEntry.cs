@@ -1,0 +1,99 @@
+using Marten.Events.Aggregation;
+
+namespace Calls.CallHistory;
+
+/// <summary>One row of the call history: every call, both directions, answered or missed.</summary>
+public sealed class CallHistoryEntry
+{
+    public Guid Id { get; set; }
+    public long UisCallSessionId { get; set; }
+    /// <summary><c>in</c> or <c>out</c>; null while UIS has not said.</summary>
+    public string? Direction { get; set; }
+    public string? LineNumber { get; set; }
+    /// <summary>E.164 with '+'; null when UIS sent something that is not a phone number (see <see cref="ClientPhoneRaw"/>).</summary>
+    public string? ClientPhone { get; set; }
+    public string? ClientPhoneRaw { get; set; }
+    public bool ClientPhoneUnrecognised { get; set; }
+    public int? EmployeeId { get; set; }
+    public string? EmployeeNumber { get; set; }
+    public DateTimeOffset StartedAt { get; set; }
+    public DateTimeOffset? EndedAt { get; set; }
+    public int? TalkSeconds { get; set; }
+    /// <summary><c>answered</c>, <c>missed</c>, <c>unanswered</c> or <c>in-progress</c>.</summary>
+    public string Status { get; set; } = CallStatus.InProgress;
+    public int RecordingCount { get; set; }
+    /// <summary>Newest-first order of the history: start time, then id.</summary>
+    public string SortKey { get; set; } = "";
+}
+
+public static class CallStatus
+{
+    public const string Answered = "answered";
+    public const string Missed = "missed";
+    public const string Unanswered = "unanswered";
+    public const string InProgress = "in-progress";
+
+    public static readonly string[] All = [Answered, Missed, Unanswered, InProgress];
+}
+
+/// <summary>
+/// Inline, so a call is in the history the moment its notification is acknowledged. Notifications
+/// may arrive in any order: each fact fills what is still unknown, and the end decides the status.
+/// </summary>
+public sealed partial class CallHistoryEntryProjection : SingleStreamProjection<CallHistoryEntry, Guid>
+{
+    public static CallHistoryEntry Create(CallStarted e) => Merge(new CallHistoryEntry { Id = e.CallId }, e.Facts, e.ReceivedAt);
+
+    public static CallHistoryEntry Create(CallEnded e) => End(new CallHistoryEntry { Id = e.CallId }, e);
+
+    public static CallHistoryEntry Apply(CallStarted e, CallHistoryEntry entry) => Merge(entry, e.Facts, e.ReceivedAt);
+
+    public static CallHistoryEntry Apply(CallEnded e, CallHistoryEntry entry) => End(entry, e);
+
+    public static CallHistoryEntry Apply(CallRecordingsAttached e, CallHistoryEntry entry)
+    {
+        entry.RecordingCount += e.Links.Count;
+        return entry;
+    }
+
+    private static CallHistoryEntry End(CallHistoryEntry entry, CallEnded e)
+    {
+        // The employee UIS names at the end is the one who talked: it wins over the one at the start.
+        if (e.Facts.Employee.Raw is not null)
+        {
+            entry.EmployeeNumber = e.Facts.Employee.Raw;
+            entry.EmployeeId = e.Facts.EmployeeId;
+        }
+        Merge(entry, e.Facts, e.ReceivedAt);
+        entry.EndedAt = e.ReceivedAt;
+        entry.TalkSeconds = e.TalkSeconds;
+        entry.Status = e.TalkSeconds > 0 ? CallStatus.Answered
+            : entry.Direction == "out" ? CallStatus.Unanswered
+            : CallStatus.Missed;
+        return entry;
+    }
+
+    private static CallHistoryEntry Merge(CallHistoryEntry entry, UisCallFacts facts, DateTimeOffset receivedAt)
+    {
+        entry.UisCallSessionId = facts.UisCallSessionId;
+        entry.Direction ??= facts.Direction;
+        entry.LineNumber ??= facts.Line.Normalized ?? facts.Line.Raw;
+        if (entry.ClientPhoneRaw is null && facts.Client.Raw is not null)
+        {
+            entry.ClientPhoneRaw = facts.Client.Raw;
+            entry.ClientPhone = facts.Client.Normalized;
+            entry.ClientPhoneUnrecognised = facts.Client.Normalized is null;
+        }
+        if (entry.EmployeeNumber is null && facts.Employee.Raw is not null)
+        {
+            entry.EmployeeNumber = facts.Employee.Raw;
+            entry.EmployeeId = facts.EmployeeId;
+        }
+        if (entry.StartedAt == default || receivedAt < entry.StartedAt)
+        {
+            entry.StartedAt = receivedAt;
+            entry.SortKey = $"{receivedAt.UtcTicks:D19}{entry.Id:N}";
+        }
+        return entry;
+    }
+}

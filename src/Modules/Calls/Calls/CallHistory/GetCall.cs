@@ -1,0 +1,16 @@
+using BuildingBlocks.Tenancy;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
+using Wolverine.Http;
+
+namespace Calls.CallHistory;
+
+public static class GetCallEndpoint
+{
+    [WolverineGet("/api/calls/{callId}"), Authorize(Policy = Auth.Employee)]
+    public static async Task<IResult> Get(Guid callId, IQuerySession session, CancellationToken ct) =>
+        await session.LoadAsync<CallHistoryEntry>(callId, ct) is { } entry
+            ? TypedResults.Ok(entry)
+            : TypedResults.Problem(statusCode: 404, title: "Call not found", detail: $"No call {callId} in this account.");
+}

@@ -1,0 +1,16 @@
+using Calls.CallHistory;
+using Calls.Uis;
+using JasperFx.Events.Projections;
+using Marten;
+
+namespace Calls;
+
+public static class CallsModule
+{
+    public static void ConfigureMarten(StoreOptions options)
+    {
+        options.Projections.Add<CallHistoryEntryProjection>(ProjectionLifecycle.Inline);
+        options.Schema.For<CallHistoryEntry>().Duplicate(c => c.SortKey).Duplicate(c => c.ClientPhone);
+        options.Schema.For<RejectedUisNotification>();
+    }
+}

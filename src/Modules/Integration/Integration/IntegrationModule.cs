@@ -1,0 +1,23 @@
+using BuildingBlocks.Tenancy;
+using Integration.Contracts;
+using Integration.Employees;
+using Integration.Lines;
+using Integration.Tenants;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Integration;
+
+public static class IntegrationModule
+{
+    public static void ConfigureMarten(StoreOptions options)
+    {
+        options.Schema.For<Tenant>().SingleTenanted().UniqueIndex(t => t.NotificationSecretHash);
+        options.Schema.For<Employee>();
+        options.Schema.For<EmployeePhone>();
+        options.Schema.For<TenantLines>();
+    }
+
+    public static IServiceCollection AddIntegrationModule(this IServiceCollection services) =>
+        services.AddSingleton<ITenantDirectory, TenantDirectory>();
+}
