@@ -41,6 +41,7 @@ public static class ServiceSetup
     {
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ConflictExceptionHandler>();
         builder.Services.AddIntegrationModule();
 
         builder.Services.AddMarten(options =>

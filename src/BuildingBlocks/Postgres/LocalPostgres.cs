@@ -34,9 +34,10 @@ public sealed class LocalPostgres : IAsyncDisposable
     }
 
     /// <summary>Starts (or reuses, when a previous run left it running) a server whose data lives in <paramref name="dataDirectory"/>.</summary>
-    public static async Task<LocalPostgres> StartAsync(string dataDirectory, bool throwaway = false, CancellationToken ct = default)
+    public static async Task<LocalPostgres> StartAsync(string dataDirectory, bool throwaway = false,
+        IEnumerable<string>? searchDirectories = null, CancellationToken ct = default)
     {
-        var bin = FindBinaries() ?? throw new LocalPostgresUnavailableException(
+        var bin = FindBinaries(searchDirectories ?? DefaultSearchDirectories()) ?? throw new LocalPostgresUnavailableException(
             "No PostgreSQL server binaries (initdb, pg_ctl, postgres) were found on this machine. " +
             "Install them (Debian: `apt-get install postgresql-15`) or set ConnectionStrings__Postgres " +
             "to an existing database, e.g. \"Host=127.0.0.1;Port=5432;Database=envycrm;Username=…;Password=…\".");
@@ -98,7 +99,8 @@ public sealed class LocalPostgres : IAsyncDisposable
         if (_throwaway) Directory.Delete(_dataDirectory, recursive: true);
     }
 
-    public static string? FindBinaries()
+    /// <summary>Debian's versioned folders (newest first), then PATH.</summary>
+    public static IEnumerable<string> DefaultSearchDirectories()
     {
         var candidates = new List<string>();
         if (Directory.Exists("/usr/lib/postgresql"))
@@ -106,9 +108,12 @@ public sealed class LocalPostgres : IAsyncDisposable
                 .OrderByDescending(d => int.TryParse(Path.GetFileName(d), out var v) ? v : 0)
                 .Select(d => Path.Combine(d, "bin")));
         candidates.AddRange((Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries));
-        return candidates.FirstOrDefault(dir =>
-            File.Exists(Path.Combine(dir, "initdb")) && File.Exists(Path.Combine(dir, "pg_ctl")) && File.Exists(Path.Combine(dir, "postgres")));
+        return candidates;
     }
+
+    public static string? FindBinaries(IEnumerable<string> searchDirectories) =>
+        searchDirectories.FirstOrDefault(dir =>
+            File.Exists(Path.Combine(dir, "initdb")) && File.Exists(Path.Combine(dir, "pg_ctl")) && File.Exists(Path.Combine(dir, "postgres")));
 
     private static int? RunningPort(string cluster)
     {

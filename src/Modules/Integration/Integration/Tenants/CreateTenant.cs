@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using BuildingBlocks.Tenancy;
 using Marten;
-using JasperFx;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -34,19 +33,14 @@ public static partial class CreateTenantEndpoint
     [WolverinePost("/admin/tenants"), NotTenanted, Authorize(Policy = Auth.Operator)]
     public static async Task<IResult> Post(CreateTenant request, IDocumentSession session, IConfiguration configuration, TimeProvider clock)
     {
+        if (await session.LoadAsync<Tenant>(request.Subdomain!) is not null)
+            return TypedResults.Problem(statusCode: 409, title: "Subdomain taken",
+                detail: $"A tenant with the subdomain \"{request.Subdomain}\" already exists.");
+
         var secret = Tenant.NewSecret();
         var tenant = new Tenant(request.Subdomain!, request.Name!.Trim(), request.TimeZone ?? DefaultTimeZone,
             secret, Tenant.HashOf(secret), clock.GetUtcNow());
-        session.Insert(tenant);
-        try
-        {
-            await session.SaveChangesAsync();
-        }
-        catch (DocumentAlreadyExistsException)
-        {
-            return TypedResults.Problem(statusCode: 409, title: "Subdomain taken",
-                detail: $"A tenant with the subdomain \"{tenant.Id}\" already exists.");
-        }
+        session.Insert(tenant); // a concurrent twin fails on the primary key: ConflictExceptionHandler answers 409
         var link = tenant.NotificationLink(configuration["PublicBaseUrl"] ?? "http://127.0.0.1:5000");
         return TypedResults.Created($"/admin/tenants/{tenant.Id}", new TenantCreated(tenant.Id, tenant.Id, link));
     }

@@ -1,0 +1,48 @@
+using System.Security.Cryptography;
+using Alba;
+using Microsoft.AspNetCore.Hosting;
+using BuildingBlocks.Postgres;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Wolverine;
+
+namespace IntegrationTests.Infrastructure;
+
+/// <summary>One host per test run, on a throwaway PostgreSQL started by the same launcher the service uses.</summary>
+public sealed class AppFixture : IAsyncLifetime
+{
+    public static readonly byte[] SigningKey = RandomNumberGenerator.GetBytes(64);
+
+    private LocalPostgres? _postgres;
+    public IAlbaHost Host { get; private set; } = null!;
+    public IDocumentStore Store => Host.Services.GetRequiredService<IDocumentStore>();
+
+    public async Task InitializeAsync()
+    {
+        _postgres = await LocalPostgres.StartAsync(Path.Combine(Path.GetTempPath(), $"envycrm-tests-{Guid.NewGuid():N}"), throwaway: true);
+        Environment.SetEnvironmentVariable("ConnectionStrings__Postgres", _postgres.ConnectionString);
+        Environment.SetEnvironmentVariable("Auth__SigningKey", Convert.ToBase64String(SigningKey));
+        Environment.SetEnvironmentVariable("PublicBaseUrl", "https://uis.envycrm.test");
+        Host = await AlbaHost.For<Program>(builder =>
+        {
+            builder.UseSetting("environment", "Testing");
+            builder.ConfigureServices(services =>
+            {
+                services.RunWolverineInSoloMode();
+                services.DisableAllExternalWolverineTransports();
+            });
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        if (_postgres is not null) await _postgres.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class AppCollection : ICollectionFixture<AppFixture>
+{
+    public const string Name = "app";
+}

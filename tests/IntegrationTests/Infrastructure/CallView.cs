@@ -1,0 +1,9 @@
+namespace IntegrationTests.Infrastructure;
+
+/// <summary>The call history entry as the CRM reads it from the API.</summary>
+public sealed record CallView(
+    Guid Id, long UisCallSessionId, string? Direction, string? LineNumber, string? ClientPhone, string? ClientPhoneRaw,
+    bool ClientPhoneUnrecognised, int? EmployeeId, string? EmployeeNumber, DateTimeOffset StartedAt, DateTimeOffset? EndedAt,
+    int? TalkSeconds, string Status, int RecordingCount);
+
+public sealed record CallPage(List<CallView> Items, string? NextCursor);
