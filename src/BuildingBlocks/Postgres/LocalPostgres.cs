@@ -47,7 +47,14 @@ public sealed class LocalPostgres : IAsyncDisposable
         var passwordFile = Path.Combine(dataDirectory, "password");
         Directory.CreateDirectory(dataDirectory);
         var asRoot = Environment.UserName == "root";
-        if (asRoot) await EnsureServiceAccountAsync(ct);
+        if (asRoot)
+        {
+            await EnsureServiceAccountAsync(ct);
+            if ((await TryRunAsync("runuser", ["-u", ServiceAccount, "--", "test", "-x", dataDirectory], ct)).ExitCode != 0)
+                throw new LocalPostgresUnavailableException(
+                    $"PostgreSQL runs as the unprivileged account {ServiceAccount}, which cannot reach {dataDirectory} " +
+                    "(a parent folder is closed to other users). Move the checkout to an open folder, or set ConnectionStrings__Postgres.");
+        }
 
         if (!File.Exists(Path.Combine(cluster, "PG_VERSION")))
         {
