@@ -17,6 +17,7 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
 app.MapServiceEndpoints();
 return await app.RunJasperFxCommands(args);
 

@@ -1,4 +1,6 @@
 using BuildingBlocks.Postgres;
+using BuildingBlocks.Uis;
+using Microsoft.AspNetCore.RateLimiting;
 using Calls;
 using Calls.Uis;
 using Host.Security;
@@ -43,6 +45,19 @@ public static class ServiceSetup
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ConflictExceptionHandler>();
         builder.Services.AddIntegrationModule();
+        builder.Services.AddRateLimiter(options =>
+        {
+            // Past a few dozen notifications in flight, more concurrency only makes requests that
+            // hold a database connection wait behind those that want one: throughput collapses.
+            // Queue the surplus in arrival order instead.
+            options.AddConcurrencyLimiter(Hooks.UisConcurrency, limiter =>
+            {
+                limiter.PermitLimit = builder.Configuration.GetValue("Uis:MaxConcurrentNotifications", 32);
+                limiter.QueueLimit = builder.Configuration.GetValue("Uis:MaxQueuedNotifications", 10_000);
+                limiter.QueueProcessingOrder = System.Threading.RateLimiting.QueueProcessingOrder.OldestFirst;
+            });
+            options.RejectionStatusCode = StatusCodes.Status503ServiceUnavailable;
+        });
 
         builder.Services.AddMarten(options =>
             {

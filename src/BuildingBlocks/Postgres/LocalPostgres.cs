@@ -24,6 +24,9 @@ public sealed class LocalPostgres : IAsyncDisposable
 
     public string ConnectionString { get; }
 
+    /// <summary>The PostgreSQL binaries folder, for tools such as pgbench.</summary>
+    public string BinDirectory => _binDirectory;
+
     private LocalPostgres(string dataDirectory, string binDirectory, bool throwaway, bool startedHere, string connectionString)
     {
         _dataDirectory = dataDirectory;
@@ -34,8 +37,9 @@ public sealed class LocalPostgres : IAsyncDisposable
     }
 
     /// <summary>Starts (or reuses, when a previous run left it running) a server whose data lives in <paramref name="dataDirectory"/>.</summary>
+    /// <param name="throwaway">Delete the data when disposed, and trade durability for speed (fsync off) unless <paramref name="durable"/>.</param>
     public static async Task<LocalPostgres> StartAsync(string dataDirectory, bool throwaway = false,
-        IEnumerable<string>? searchDirectories = null, CancellationToken ct = default)
+        IEnumerable<string>? searchDirectories = null, bool? durable = null, CancellationToken ct = default)
     {
         var bin = FindBinaries(searchDirectories ?? DefaultSearchDirectories()) ?? throw new LocalPostgresUnavailableException(
             "No PostgreSQL server binaries (initdb, pg_ctl, postgres) were found on this machine. " +
@@ -73,7 +77,7 @@ public sealed class LocalPostgres : IAsyncDisposable
         if (startedHere)
         {
             var options = $"-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories='' -c max_connections=200";
-            if (throwaway) options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+            if (!(durable ?? !throwaway)) options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
             await RunAsync(bin, "pg_ctl", ["-D", cluster, "-l", Path.Combine(dataDirectory, "server.log"), "-o", options, "-w", "-t", "60", "start"], asRoot, ct);
         }
 
@@ -94,6 +98,8 @@ public sealed class LocalPostgres : IAsyncDisposable
         admin.Database = Database;
         admin.Pooling = true;
         admin.MaxPoolSize = 100;
+        admin.NoResetOnClose = true; // the service sets no session state; DISCARD ALL on every return to the pool costs a round trip
+        admin.MaxAutoPrepare = 64; // the same few statements run on every notification: parse and plan them once per connection
         return new LocalPostgres(dataDirectory, bin, throwaway, startedHere, admin.ConnectionString);
     }
 

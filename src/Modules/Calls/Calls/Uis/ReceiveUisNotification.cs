@@ -1,6 +1,7 @@
 using BuildingBlocks.Tenancy;
 using BuildingBlocks.Uis;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.RateLimiting;
 using Wolverine;
 using Wolverine.Http;
 
@@ -12,11 +13,11 @@ namespace Calls.Uis;
 /// </summary>
 public static class ReceiveUisNotificationEndpoint
 {
-    [WolverineGet("/hook/uis/{secret}"), NotTenanted]
+    [WolverineGet("/hook/uis/{secret}"), NotTenanted, EnableRateLimiting(Hooks.UisConcurrency)]
     public static Task<IResult> Get(string secret, HttpRequest request, ITenantDirectory tenants, IMessageBus bus, TimeProvider clock) =>
         ReceiveAsync(secret, request, tenants, bus, clock);
 
-    [WolverinePost("/hook/uis/{secret}"), NotTenanted]
+    [WolverinePost("/hook/uis/{secret}"), NotTenanted, EnableRateLimiting(Hooks.UisConcurrency)]
     public static Task<IResult> Post(string secret, HttpRequest request, ITenantDirectory tenants, IMessageBus bus, TimeProvider clock) =>
         ReceiveAsync(secret, request, tenants, bus, clock);
 

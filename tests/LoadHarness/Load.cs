@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace LoadHarness;
+
+/// <summary>A UIS call: <c>call_start</c> then <c>call_end</c>, each a unique notification.</summary>
+public sealed class SessionSource
+{
+    private long _next = 6_000_000_000;
+
+    public long Next() => Interlocked.Increment(ref _next);
+
+    public static string Notification(long session, bool start) => start
+        ? $"event=call_start&direction=%22in%22&line_number=74993720692&client_number=%2279{session % 1_000_000_000:D9}%22&call_hash={session}"
+        : $"event=call_end&line_number=74993720692&client_number=%2279{session % 1_000_000_000:D9}%22&extension={{{{employee_phone_number}}}}" +
+          $"&call_hash={session}&direction=%22in%22&talk_time_duration={session % 90}&record_links=null";
+}
+
+public sealed record LoadResult(string Name, int Ok, int Failed, TimeSpan Elapsed, double[] LatenciesMs)
+{
+    public double Throughput => Ok / Elapsed.TotalSeconds;
+
+    public double Percentile(double p)
+    {
+        if (LatenciesMs.Length == 0) return double.NaN;
+        var index = (int)Math.Ceiling(p / 100 * LatenciesMs.Length) - 1;
+        return LatenciesMs[Math.Clamp(index, 0, LatenciesMs.Length - 1)];
+    }
+
+    public string Describe(string name) => string.Create(CultureInfo.InvariantCulture,
+        $"{name}: {Throughput:F0} notifications/s ({Ok} ok, {Failed} failed in {Elapsed.TotalSeconds:F1} s), " +
+        $"p50 {Percentile(50):F1} ms, p99 {Percentile(99):F1} ms, p99.9 {Percentile(99.9):F1} ms, max {LatenciesMs.LastOrDefault():F1} ms");
+}
+
+public sealed class Load(HttpClient http, string hook, SessionSource sessions)
+{
+    /// <summary>Closed loop: each worker sends a call's start, then its end, as fast as answers come.</summary>
+    public async Task<LoadResult> FlatOutAsync(int concurrency, TimeSpan duration)
+    {
+        var latencies = new List<double>[concurrency];
+        var failed = 0;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async worker =>
+        {
+            var mine = latencies[worker] = new List<double>(100_000);
+            while (clock.Elapsed < duration)
+            {
+                var session = sessions.Next();
+                foreach (var start in new[] { true, false })
+                {
+                    var began = Stopwatch.GetTimestamp();
+                    if (await SendAsync(session, start)) mine.Add(Stopwatch.GetElapsedTime(began).TotalMilliseconds);
+                    else Interlocked.Increment(ref failed);
+                }
+            }
+        }));
+        var all = latencies.SelectMany(l => l).Order().ToArray();
+        return new LoadResult("flat", all.Length, failed, clock.Elapsed, all);
+    }
+
+    /// <summary>
+    /// Open loop: requests leave on a fixed schedule whatever the answers do, and latency counts
+    /// from the scheduled moment, so a stall shows in the percentiles (no coordinated omission).
+    /// </summary>
+    public async Task<LoadResult> FixedRateAsync(int perSecond, TimeSpan duration)
+    {
+        var total = (int)(perSecond * duration.TotalSeconds);
+        var latencies = new double[total];
+        var ok = new bool[total];
+        var clock = Stopwatch.StartNew();
+        var inFlight = new List<Task>(total);
+        // Calls start and end alternately; each end belongs to a call started about a second
+        // earlier, as on a real line (an end racing its own start is the duplicate case, tested elsewhere).
+        var started = new Queue<long>();
+        for (var i = 0; i < total; i++)
+        {
+            var due = TimeSpan.FromSeconds((double)i / perSecond);
+            var wait = due - clock.Elapsed;
+            if (wait > TimeSpan.FromMilliseconds(1)) await Task.Delay(wait);
+            var start = i % 2 == 0;
+            long s;
+            if (start) started.Enqueue(s = sessions.Next());
+            else s = started.Count > perSecond / 2 ? started.Dequeue() : sessions.Next();
+            var index = i;
+            inFlight.Add(Task.Run(async () =>
+            {
+                ok[index] = await SendAsync(s, start);
+                latencies[index] = (clock.Elapsed - due).TotalMilliseconds;
+            }));
+        }
+        await Task.WhenAll(inFlight);
+        var elapsed = clock.Elapsed;
+        var good = latencies.Where((_, i) => ok[i]).Order().ToArray();
+        return new LoadResult("rate", good.Length, total - good.Length, elapsed, good);
+    }
+
+    private async Task<bool> SendAsync(long session, bool start)
+    {
+        try
+        {
+            using var response = await http.GetAsync($"{hook}?{SessionSource.Notification(session, start)}");
+            return response.IsSuccessStatusCode;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return false;
+        }
+    }
+}

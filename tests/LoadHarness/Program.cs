@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+using BuildingBlocks.Postgres;
+using LoadHarness;
+
+// Replays unique UIS notifications against a Release host on 127.0.0.1, flat out and at a fixed
+// offered rate, beside a pgbench baseline on the same PostgreSQL. Bounded in time; loopback only.
+var options = HarnessOptions.Parse(args);
+var repo = RepoRoot();
+var hostDll = Path.Combine(repo, "src/Host/bin/Release/net10.0/EnvyCrm.Uis.Host.dll");
+if (!File.Exists(hostDll))
+{
+    Console.Error.WriteLine($"Build the host first: dotnet build -c Release src/Host ({hostDll} is missing).");
+    return 2;
+}
+
+await using var postgres = await LocalPostgres.StartAsync(
+    Path.Combine(Path.GetTempPath(), $"envycrm-load-{Guid.NewGuid():N}"), throwaway: true, durable: true);
+Console.WriteLine($"# Load run {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, PostgreSQL durable (fsync on)");
+
+var baseline = await PgBench.RunAsync(postgres, options.Seconds);
+Console.WriteLine($"pgbench baseline (stream upsert + ~300-byte JSONB event per transaction, 16 clients, {options.Seconds} s): {baseline:F0} tps");
+
+var key = RandomNumberGenerator.GetBytes(64);
+var port = options.Port;
+using var host = HostProcess.Start(hostDll, postgres.ConnectionString, key, port);
+var baseUrl = $"http://127.0.0.1:{port}";
+using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
+{
+    BaseAddress = new Uri(baseUrl),
+    Timeout = TimeSpan.FromSeconds(10),
+};
+await HostProcess.WaitUntilUpAsync(http, TimeSpan.FromSeconds(90));
+
+var created = await http.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/admin/tenants")
+{
+    Content = JsonContent.Create(new { subdomain = "load", name = "Load test" }),
+    Headers = { Authorization = new("Bearer", Tokens.Operator(key)) },
+});
+created.EnsureSuccessStatusCode();
+var link = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("notificationLink").GetString()!;
+var hook = new Uri(link).AbsolutePath;
+
+var sessions = new SessionSource();
+var load = new Load(http, hook, sessions);
+Console.WriteLine("warming up…");
+await load.FlatOutAsync(options.Concurrency, TimeSpan.FromSeconds(Math.Min(10, options.Seconds)));
+
+var flat = await Measured(() => load.FlatOutAsync(options.Concurrency, TimeSpan.FromSeconds(options.Seconds)), $"flat out, {options.Concurrency} concurrent");
+Console.WriteLine($"ratio to the pgbench baseline: {flat.Throughput / baseline:P0}");
+foreach (var rate in options.Rates)
+    await Measured(() => load.FixedRateAsync(rate, TimeSpan.FromSeconds(options.Seconds)), $"offered {rate}/s");
+Console.WriteLine($"host working set at the end: {host.Process.WorkingSet64 / 1024 / 1024} MB");
+return 0;
+
+async Task<LoadResult> Measured(Func<Task<LoadResult>> run, string name)
+{
+    var self = Process.GetCurrentProcess();
+    var (hostBefore, selfBefore) = (host.Process.TotalProcessorTime, self.TotalProcessorTime);
+    var result = await run();
+    self.Refresh();
+    host.Process.Refresh();
+    double Share(TimeSpan used) => used.TotalSeconds / result.Elapsed.TotalSeconds;
+    Console.WriteLine(result.Describe(name) +
+        $"; CPU: host {Share(host.Process.TotalProcessorTime - hostBefore):P0}, load generator {Share(self.TotalProcessorTime - selfBefore):P0} (of one core)");
+    return result;
+}
+
+static string RepoRoot()
+{
+    var dir = new DirectoryInfo(AppContext.BaseDirectory);
+    while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "EnvyCrm.Uis.slnx"))) dir = dir.Parent;
+    return dir?.FullName ?? throw new InvalidOperationException("Run the harness from inside the repository.");
+}

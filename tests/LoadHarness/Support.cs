@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using BuildingBlocks.Postgres;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using Npgsql;
+
+namespace LoadHarness;
+
+public sealed record HarnessOptions(int Seconds, int Concurrency, int[] Rates, int Port)
+{
+    public static HarnessOptions Parse(string[] args)
+    {
+        string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+        var seconds = Math.Clamp(int.Parse(Value("--seconds") ?? "20", CultureInfo.InvariantCulture), 5, 120);
+        var concurrency = Math.Clamp(int.Parse(Value("--concurrency") ?? "32", CultureInfo.InvariantCulture), 1, 256);
+        var rates = (Value("--rates") ?? "200,500").Split(',').Select(r => Math.Clamp(int.Parse(r, CultureInfo.InvariantCulture), 1, 5000)).ToArray();
+        var port = int.Parse(Value("--port") ?? "5077", CultureInfo.InvariantCulture);
+        return new(seconds, concurrency, rates, port);
+    }
+}
+
+public static class Tokens
+{
+    public static string Operator(byte[] key) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+    {
+        Claims = new Dictionary<string, object> { ["sub"] = "load", ["role"] = "operator" },
+        Expires = DateTime.UtcNow.AddHours(1),
+        SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(key), SecurityAlgorithms.HmacSha256),
+    });
+}
+
+/// <summary>The Release host as a separate process, as in production.</summary>
+public sealed class HostProcess : IDisposable
+{
+    public Process Process { get; }
+
+    private HostProcess(Process process) => Process = process;
+
+    public static HostProcess Start(string dll, string connectionString, byte[] key, int port)
+    {
+        var info = new ProcessStartInfo("dotnet", [dll, "--urls", $"http://127.0.0.1:{port}"])
+        {
+            UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+        };
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        info.Environment["ConnectionStrings__Postgres"] = connectionString;
+        info.Environment["Auth__SigningKey"] = Convert.ToBase64String(key);
+        info.Environment["PublicBaseUrl"] = $"http://127.0.0.1:{port}";
+        var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("host: " + e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return new HostProcess(process);
+    }
+
+    public static async Task WaitUntilUpAsync(HttpClient http, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < timeout)
+        {
+            try
+            {
+                using var response = await http.GetAsync("/hook/uis/probe");
+                if ((int)response.StatusCode == 404) return;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            await Task.Delay(250);
+        }
+        throw new TimeoutException("The host did not start.");
+    }
+
+    public void Dispose()
+    {
+        if (!Process.HasExited) Process.Kill(entireProcessTree: true);
+        Process.WaitForExit(10_000);
+        Process.Dispose();
+    }
+}
+
+/// <summary>What PostgreSQL alone does for one append: upsert the stream row, insert one ~300-byte JSONB event.</summary>
+public static partial class PgBench
+{
+    private const string Script = """
+        \set n random(1, 1000000000)
+        BEGIN;
+        INSERT INTO bench_streams (id, version) VALUES (:n, 1) ON CONFLICT (id) DO UPDATE SET version = bench_streams.version + 1;
+        INSERT INTO bench_events (stream_id, version, type, data) VALUES (:n, 1, 'call_started', '{"callId":"00000000-0000-4000-8000-000165a0bc00","facts":{"uisCallSessionId":6000000000,"direction":"in","line":{"raw":"74993720692","normalized":"+74993720692"},"client":{"raw":"79000000001","normalized":"+79000000001"},"employee":{"raw":null,"normalized":null},"employeeId":null},"receivedAt":"2026-11-28T10:00:00.0000000+00:00"}');
+        COMMIT;
+        """;
+
+    public static async Task<double> RunAsync(LocalPostgres postgres, int seconds)
+    {
+        await using (var connection = new NpgsqlConnection(postgres.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand("""
+                create table if not exists bench_streams (id bigint primary key, version int not null, timestamp timestamptz default now());
+                create table if not exists bench_events (seq bigserial primary key, stream_id bigint not null, version int not null,
+                    type text not null, data jsonb not null, timestamp timestamptz default now());
+                """, connection);
+            await create.ExecuteNonQueryAsync();
+        }
+        var builder = new NpgsqlConnectionStringBuilder(postgres.ConnectionString);
+        var script = Path.GetTempFileName();
+        await File.WriteAllTextAsync(script, Script);
+        var info = new ProcessStartInfo(Path.Combine(postgres.BinDirectory, "pgbench"),
+            ["-n", "-c", "16", "-j", "2", "-T", seconds.ToString(CultureInfo.InvariantCulture), "-f", script,
+             "-h", builder.Host!, "-p", builder.Port.ToString(CultureInfo.InvariantCulture), "-U", builder.Username!, builder.Database!])
+        {
+            UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        info.Environment["PGPASSWORD"] = builder.Password;
+        using var process = Process.Start(info)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        File.Delete(script);
+        var match = Tps().Match(output);
+        return match.Success ? double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture)
+            : throw new InvalidOperationException("pgbench printed no tps: " + output + await process.StandardError.ReadToEndAsync());
+    }
+
+    [GeneratedRegex(@"tps = ([0-9.]+)")]
+    private static partial Regex Tps();
+}
