@@ -45,6 +45,7 @@ public static class ServiceSetup
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ConflictExceptionHandler>();
         builder.Services.AddIntegrationModule();
+        builder.Services.AddCallsModule();
         builder.Services.AddRateLimiter(options =>
         {
             // Past a few dozen notifications in flight, more concurrency only makes requests that

@@ -34,6 +34,17 @@ public sealed partial record Call(Guid Id, bool Started, bool Ended, IReadOnlyLi
     public Call Apply(CallEnded e) => this with { Ended = true };
     public Call Apply(CallRecordingsAttached e) => this with { RecordingLinks = [.. RecordingLinks, .. e.Links] };
 
+    /// <summary>The same Create/Apply as Marten's aggregation, for folding events a batch has just decided.</summary>
+    public static Call Advance(Call? call, object @event) => (call, @event) switch
+    {
+        (null, CallStarted e) => Create(e),
+        (null, CallEnded e) => Create(e),
+        (not null, CallStarted e) => call.Apply(e),
+        (not null, CallEnded e) => call.Apply(e),
+        (not null, CallRecordingsAttached e) => call.Apply(e),
+        _ => throw new InvalidOperationException($"{@event.GetType().Name} cannot start a call stream."),
+    };
+
     /// <summary>
     /// The stream of a UIS call session. Derived from the session id, so every notification of a
     /// session finds its stream without a lookup; the session id is readable in the last 12 hex digits.

@@ -2,6 +2,7 @@ using Calls.CallHistory;
 using Calls.Uis;
 using JasperFx.Events.Projections;
 using Marten;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Calls;
 
@@ -13,4 +14,7 @@ public static class CallsModule
         options.Schema.For<CallHistoryEntry>().Duplicate(c => c.SortKey).Duplicate(c => c.ClientPhone);
         options.Schema.For<RejectedUisNotification>();
     }
+
+    public static IServiceCollection AddCallsModule(this IServiceCollection services) =>
+        services.AddSingleton<CallNotificationWriter>().AddHostedService(s => s.GetRequiredService<CallNotificationWriter>());
 }

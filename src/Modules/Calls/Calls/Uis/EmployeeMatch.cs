@@ -12,4 +12,9 @@ public static class EmployeeMatch
         var match = await session.LoadAsync<EmployeePhone>(number, ct);
         return facts with { EmployeeId = match?.EmployeeId };
     }
+
+    public static UisCallFacts Complete(UisCallFacts facts, IReadOnlyDictionary<string, int> employees) =>
+        facts.Employee.Normalized is { } number
+            ? facts with { EmployeeId = employees.TryGetValue(number, out var id) ? id : null }
+            : facts;
 }

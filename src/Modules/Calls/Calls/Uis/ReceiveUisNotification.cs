@@ -14,14 +14,15 @@ namespace Calls.Uis;
 public static class ReceiveUisNotificationEndpoint
 {
     [WolverineGet("/hook/uis/{secret}"), NotTenanted, EnableRateLimiting(Hooks.UisConcurrency)]
-    public static Task<IResult> Get(string secret, HttpRequest request, ITenantDirectory tenants, IMessageBus bus, TimeProvider clock) =>
-        ReceiveAsync(secret, request, tenants, bus, clock);
+    public static Task<IResult> Get(string secret, HttpRequest request, ITenantDirectory tenants, IMessageBus bus, CallNotificationWriter writer, TimeProvider clock) =>
+        ReceiveAsync(secret, request, tenants, bus, writer, clock);
 
     [WolverinePost("/hook/uis/{secret}"), NotTenanted, EnableRateLimiting(Hooks.UisConcurrency)]
-    public static Task<IResult> Post(string secret, HttpRequest request, ITenantDirectory tenants, IMessageBus bus, TimeProvider clock) =>
-        ReceiveAsync(secret, request, tenants, bus, clock);
+    public static Task<IResult> Post(string secret, HttpRequest request, ITenantDirectory tenants, IMessageBus bus, CallNotificationWriter writer, TimeProvider clock) =>
+        ReceiveAsync(secret, request, tenants, bus, writer, clock);
 
-    private static async Task<IResult> ReceiveAsync(string secret, HttpRequest request, ITenantDirectory tenants, IMessageBus bus, TimeProvider clock)
+    private static async Task<IResult> ReceiveAsync(string secret, HttpRequest request, ITenantDirectory tenants, IMessageBus bus,
+        CallNotificationWriter writer, TimeProvider clock)
     {
         var ct = request.HttpContext.RequestAborted;
         if (await tenants.FindByNotificationSecretAsync(secret, ct) is not { } tenant) return TypedResults.NotFound();
@@ -36,7 +37,7 @@ public static class ReceiveUisNotificationEndpoint
             return TypedResults.Problem(statusCode: 400, title: "Notification not understood", detail: parsed.Error);
         }
 
-        await bus.InvokeForTenantAsync(tenant, parsed.Command, ct);
+        await writer.RecordAsync(tenant, parsed.Command);
         return TypedResults.Ok(new { ok = true });
     }
 }

@@ -2,7 +2,7 @@ using Wolverine.Marten;
 
 namespace Calls.Uis;
 
-public sealed record RecordCallEnded(Guid CallId, UisCallFacts Facts, int TalkSeconds, IReadOnlyList<string> RecordingLinks, DateTimeOffset ReceivedAt);
+public sealed record RecordCallEnded(Guid CallId, UisCallFacts Facts, int TalkSeconds, IReadOnlyList<string> RecordingLinks, DateTimeOffset ReceivedAt) : ICallCommand;
 
 public static class RecordCallEndedHandler
 {

@@ -2,7 +2,7 @@ using Wolverine.Marten;
 
 namespace Calls.Uis;
 
-public sealed record RecordCallStarted(Guid CallId, UisCallFacts Facts, DateTimeOffset ReceivedAt);
+public sealed record RecordCallStarted(Guid CallId, UisCallFacts Facts, DateTimeOffset ReceivedAt) : ICallCommand;
 
 public static class RecordCallStartedHandler
 {

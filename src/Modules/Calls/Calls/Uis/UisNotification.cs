@@ -8,7 +8,7 @@ namespace Calls.Uis;
 /// </summary>
 public static class UisNotification
 {
-    public sealed record Parsed(object? Command, string? Error);
+    public sealed record Parsed(ICallCommand? Command, string? Error);
 
     public static Parsed Parse(IReadOnlyDictionary<string, string?> fields, DateTimeOffset receivedAt)
     {
