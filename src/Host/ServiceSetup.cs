@@ -62,7 +62,7 @@ public static class ServiceSetup
 
         builder.Services.AddMarten(options =>
             {
-                options.Connection(builder.Configuration.GetConnectionString("Postgres")!);
+                options.Connection(PostgresConnectionString.Tuned(builder.Configuration.GetConnectionString("Postgres")!));
                 options.DatabaseSchemaName = "envycrm";
                 options.Events.StreamIdentity = StreamIdentity.AsGuid;
                 options.Events.TenancyStyle = TenancyStyle.Conjoined;

@@ -98,8 +98,6 @@ public sealed class LocalPostgres : IAsyncDisposable
         admin.Database = Database;
         admin.Pooling = true;
         admin.MaxPoolSize = 100;
-        admin.NoResetOnClose = true; // the service sets no session state; DISCARD ALL on every return to the pool costs a round trip
-        admin.MaxAutoPrepare = 64; // the same few statements run on every notification: parse and plan them once per connection
         return new LocalPostgres(dataDirectory, bin, throwaway, startedHere, admin.ConnectionString);
     }
 

@@ -12,3 +12,19 @@ public sealed class LocalPostgresTests
         error.Message.Should().Contain("apt-get install postgresql").And.Contain("ConnectionStrings__Postgres");
     }
 }
+
+public sealed class PostgresConnectionStringTests
+{
+    [Fact]
+    public void Statements_are_prepared_and_connections_not_reset_unless_said_otherwise()
+    {
+        var tuned = new Npgsql.NpgsqlConnectionStringBuilder(PostgresConnectionString.Tuned("Host=db;Database=envycrm"));
+        tuned.MaxAutoPrepare.Should().Be(64);
+        tuned.NoResetOnClose.Should().BeTrue();
+
+        var explicitly = new Npgsql.NpgsqlConnectionStringBuilder(
+            PostgresConnectionString.Tuned("Host=db;Database=envycrm;Max Auto Prepare=5;No Reset On Close=false"));
+        explicitly.MaxAutoPrepare.Should().Be(5);
+        explicitly.NoResetOnClose.Should().BeFalse();
+    }
+}
