@@ -18,8 +18,9 @@ if (!File.Exists(hostDll))
 }
 
 await using var postgres = await LocalPostgres.StartAsync(
-    Path.Combine(Path.GetTempPath(), $"envycrm-load-{Guid.NewGuid():N}"), throwaway: true, durable: true);
-Console.WriteLine($"# Load run {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, PostgreSQL durable (fsync on)");
+    Path.Combine(Path.GetTempPath(), $"envycrm-load-{Guid.NewGuid():N}"), throwaway: true, durable: options.Durable);
+Console.WriteLine($"# Load run {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, " +
+    (options.Durable ? "PostgreSQL durable (fsync on)" : "PostgreSQL with fsync OFF (diagnosis only)"));
 
 var baseline = await PgBench.RunAsync(postgres, options.Seconds);
 Console.WriteLine($"pgbench baseline (stream upsert + ~300-byte JSONB event per transaction, 16 clients, {options.Seconds} s): {baseline:F0} tps");
@@ -53,6 +54,9 @@ var flat = await Measured(() => load.FlatOutAsync(options.Concurrency, TimeSpan.
 Console.WriteLine($"ratio to the pgbench baseline: {flat.Throughput / baseline:P0}");
 foreach (var rate in options.Rates)
     await Measured(() => load.FixedRateAsync(rate, TimeSpan.FromSeconds(options.Seconds)), $"offered {rate}/s");
+load.ProbeUrl = "/api/calls";
+await Measured(() => load.FixedRateAsync(options.Rates.Max(), TimeSpan.FromSeconds(options.Seconds)),
+    $"floor: offered {options.Rates.Max()}/s of 401 answers without database work");
 Console.WriteLine($"host working set at the end: {host.Process.WorkingSet64 / 1024 / 1024} MB");
 return 0;
 

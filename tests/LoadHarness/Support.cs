@@ -8,7 +8,7 @@ using Npgsql;
 
 namespace LoadHarness;
 
-public sealed record HarnessOptions(int Seconds, int Concurrency, int[] Rates, int Port)
+public sealed record HarnessOptions(int Seconds, int Concurrency, int[] Rates, int Port, bool Durable)
 {
     public static HarnessOptions Parse(string[] args)
     {
@@ -17,7 +17,7 @@ public sealed record HarnessOptions(int Seconds, int Concurrency, int[] Rates, i
         var concurrency = Math.Clamp(int.Parse(Value("--concurrency") ?? "32", CultureInfo.InvariantCulture), 1, 256);
         var rates = (Value("--rates") ?? "200,500").Split(',').Select(r => Math.Clamp(int.Parse(r, CultureInfo.InvariantCulture), 1, 5000)).ToArray();
         var port = int.Parse(Value("--port") ?? "5077", CultureInfo.InvariantCulture);
-        return new(seconds, concurrency, rates, port);
+        return new(seconds, concurrency, rates, port, !args.Contains("--no-fsync"));
     }
 }
 

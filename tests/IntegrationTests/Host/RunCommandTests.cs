@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace IntegrationTests.Host;
+
+/// <summary>The README's first command on a machine with nothing set up: the host starts its own PostgreSQL and stops it on exit.</summary>
+public sealed class RunCommandTests
+{
+    [Fact]
+    public async Task Without_a_connection_string_the_host_runs_its_own_postgres_under_dot_data_and_stops_it_on_exit()
+    {
+        var contentRoot = Directory.CreateTempSubdirectory("envycrm-run-").FullName;
+        // A checkout folder is usually readable by others; CreateTempSubdirectory makes it private.
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(contentRoot, (UnixFileMode)0b111_101_101);
+        var port = FreePort();
+        var info = new ProcessStartInfo("dotnet", [HostDll(), "--urls", $"http://127.0.0.1:{port}", "--contentRoot", contentRoot])
+        {
+            UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        info.Environment.Remove("ConnectionStrings__Postgres");
+        info.Environment.Remove("Auth__SigningKey");
+        using var host = Process.Start(info)!;
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        host.OutputDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
+        host.ErrorDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
+        host.BeginOutputReadLine();
+        host.BeginErrorReadLine();
+        var pidFile = Path.Combine(contentRoot, ".data", "postgres", "cluster", "postmaster.pid");
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            var status = await PollAsync(http, host, TimeSpan.FromSeconds(90));
+            status.Should().Be(HttpStatusCode.Unauthorized, "the API answers (without a token) once the host is up: " + string.Join("\n", output));
+            File.Exists(pidFile).Should().BeTrue("PostgreSQL runs from the data folder under .data/");
+            File.Exists(Path.Combine(contentRoot, ".data", "signing-key")).Should().BeTrue();
+        }
+        finally
+        {
+            using (var term = Process.Start("kill", ["-TERM", host.Id.ToString()])) await term!.WaitForExitAsync();
+            var exited = host.WaitForExit(60_000);
+            if (!exited) host.Kill(entireProcessTree: true);
+            exited.Should().BeTrue();
+        }
+        File.Exists(pidFile).Should().BeFalse("the host stops its PostgreSQL when it exits");
+        Directory.Exists(Path.Combine(contentRoot, ".data", "postgres", "cluster")).Should().BeTrue("the data survives restarts");
+        Directory.Delete(contentRoot, recursive: true);
+    }
+
+    private static async Task<HttpStatusCode?> PollAsync(HttpClient http, Process host, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                return (await http.GetAsync("/api/calls")).StatusCode;
+            }
+            catch (HttpRequestException) when (clock.Elapsed > timeout || host.HasExited)
+            {
+                return null;
+            }
+            catch (HttpRequestException)
+            {
+                await Task.Delay(250);
+            }
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string HostDll()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "EnvyCrm.Uis.slnx"))) dir = dir.Parent;
+        var configuration = AppContext.BaseDirectory.Contains("/Release/") ? "Release" : "Debug";
+        return Path.Combine(dir!.FullName, "src", "Host", "bin", configuration, "net10.0", "EnvyCrm.Uis.Host.dll");
+    }
+}
