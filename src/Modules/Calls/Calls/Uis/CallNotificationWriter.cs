@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Calls.CallHistory;
 using Integration.Contracts;
 using Marten;
 using Microsoft.Extensions.Configuration;
@@ -65,9 +66,13 @@ public sealed class CallNotificationWriter(IDocumentStore store, IServiceScopeFa
         try
         {
             await using var session = store.LightweightSession(tenant);
+            // The history rows read here stay in the session, so the inline projection finds them
+            // instead of querying them again inside SaveChanges: one round trip less per batch.
+            session.UseIdentityMapFor<CallHistoryEntry>();
             var query = session.CreateBatchQuery();
-            var streams = batch.Select(p => p.Command.CallId).Distinct()
-                .ToDictionary(id => id, id => query.Events.FetchForWriting<Call>(id));
+            var ids = batch.Select(p => p.Command.CallId).Distinct().ToArray();
+            var streams = ids.ToDictionary(id => id, id => query.Events.FetchForWriting<Call>(id));
+            _ = query.LoadMany<CallHistoryEntry>().ById(ids);
             var numbers = batch.Select(p => p.Command.Facts.Employee.Normalized).OfType<string>().Distinct().ToArray();
             var directory = numbers.Length > 0 ? query.LoadMany<EmployeePhone>().ById(numbers) : null;
             await query.Execute();
