@@ -60,7 +60,7 @@ public sealed class UisNotificationTests(AppFixture app)
     }
 
     [Fact]
-    public async Task Post_bodies_are_accepted_as_form_and_as_json()
+    public async Task Posts_are_accepted_with_a_form_body_a_json_body_or_the_query_string()
     {
         var tenant = await app.Host.CreateTenantAsync();
         var formSession = Scenarios.NewSession();
@@ -82,6 +82,14 @@ public sealed class UisNotificationTests(AppFixture app)
             }).ToUrl(tenant.HookPath);
             s.StatusCodeShouldBeOk();
         });
+
+        var querySession = Scenarios.NewSession();
+        await app.Host.Scenario(s =>
+        {
+            s.Post.Url($"{tenant.HookPath}?{Scenarios.IncomingStart(querySession)}");
+            s.StatusCodeShouldBeOk();
+        });
+        (await CallAsync(tenant, querySession)).Status.Should().Be("in-progress");
 
         var form = await CallAsync(tenant, formSession);
         form.Status.Should().Be("answered");
