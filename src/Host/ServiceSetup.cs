@@ -6,6 +6,7 @@ using Calls.Uis;
 using Host.Security;
 using Integration;
 using JasperFx;
+using Leads;
 using JasperFx.Events;
 using JasperFx.MultiTenancy;
 using Marten;
@@ -69,6 +70,7 @@ public static class ServiceSetup
                 options.Policies.AllDocumentsAreMultiTenanted();
                 IntegrationModule.ConfigureMarten(options);
                 CallsModule.ConfigureMarten(options);
+                LeadsModule.ConfigureMarten(options);
             })
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup()
@@ -79,6 +81,7 @@ public static class ServiceSetup
             options.UseRuntimeCompilation();
             options.Discovery.IncludeAssembly(typeof(IntegrationModule).Assembly);
             options.Discovery.IncludeAssembly(typeof(CallsModule).Assembly);
+            options.Discovery.IncludeAssembly(typeof(LeadsModule).Assembly);
             options.Policies.AutoApplyTransactions();
             options.Policies.UseDurableLocalQueues();
             // Two copies of one notification racing to start or extend the same call stream: the

@@ -19,9 +19,10 @@ public sealed class ModuleBoundaryTests
     [Theory]
     [InlineData(typeof(global::Calls.CallsModule))]
     [InlineData(typeof(global::Integration.IntegrationModule))]
+    [InlineData(typeof(global::Leads.LeadsModule))]
     public void Modules_reference_no_other_module_project_but_contracts(Type module)
     {
-        var modules = new[] { "Calls", "Integration" };
+        var modules = new[] { "Calls", "Integration", "Leads" };
         var own = module.Assembly.GetName().Name!;
         module.Assembly.GetReferencedAssemblies().Select(a => a.Name!)
             .Where(name => modules.Contains(name) && name != own)
@@ -29,7 +30,13 @@ public sealed class ModuleBoundaryTests
     }
 
     [Fact]
+    public void Leads_sees_only_the_integration_contracts() =>
+        Types.InAssembly(typeof(global::Leads.LeadsModule).Assembly).ShouldNot()
+            .HaveDependencyOnAny("Calls", "Integration.Employees", "Integration.Tenants", "Integration.Lines")
+            .GetResult().IsSuccessful.Should().BeTrue();
+
+    [Fact]
     public void BuildingBlocks_depend_on_no_module() =>
         Types.InAssembly(typeof(BuildingBlocks.Phones.Phone).Assembly).ShouldNot()
-            .HaveDependencyOnAny("Calls", "Integration", "Host").GetResult().IsSuccessful.Should().BeTrue();
+            .HaveDependencyOnAny("Calls", "Integration", "Leads", "Host").GetResult().IsSuccessful.Should().BeTrue();
 }

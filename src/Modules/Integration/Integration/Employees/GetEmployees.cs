@@ -1,4 +1,5 @@
 using BuildingBlocks.Tenancy;
+using Integration.Contracts;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Wolverine.Http;

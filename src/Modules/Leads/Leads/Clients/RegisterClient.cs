@@ -1,0 +1,30 @@
+using BuildingBlocks.Tenancy;
+using Leads.ClientCards;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
+using Wolverine.Http;
+
+namespace Leads.Clients;
+
+public sealed record RegisterClient(string? Name, string[]? Phones, int? PersonalManagerId);
+
+public static class RegisterClientEndpoint
+{
+    [WolverinePost("/api/clients"), Authorize(Policy = Auth.Employee)]
+    public static async Task<IResult> Post(RegisterClient request, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    {
+        var (phones, phoneErrors) = PhoneList.Normalize(request.Phones);
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(request.Name)) errors["name"] = ["The client's name is required."];
+        if (phoneErrors.Length > 0) errors["phones"] = phoneErrors;
+        if (request.PersonalManagerId is <= 0) errors["personalManagerId"] = ["An employee id is a positive number."];
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+
+        var registered = new ClientRegistered(Guid.CreateVersion7(), request.Name!.Trim(), phones, request.PersonalManagerId, clock.GetUtcNow());
+        session.Events.StartStream<Person>(registered.PersonId, registered);
+        await session.SaveChangesAsync(ct);
+        var card = (await ClientCardView.FromAsync([ClientCardProjection.Create(registered)], session, ct))[0];
+        return TypedResults.Created($"/api/clients/{card.Id}", card);
+    }
+}

@@ -1,0 +1,14 @@
+using JasperFx.Events.Projections;
+using Leads.ClientCards;
+using Marten;
+
+namespace Leads;
+
+public static class LeadsModule
+{
+    public static void ConfigureMarten(StoreOptions options)
+    {
+        options.Projections.Add<ClientCardProjection>(ProjectionLifecycle.Inline);
+        options.Schema.For<ClientCard>().Index(c => c.Phones).Duplicate(c => c.Kind);
+    }
+}
