@@ -1,5 +1,6 @@
 using JasperFx.Events.Projections;
 using Leads.ClientCards;
+using Leads.IncomingCalls;
 using Marten;
 
 namespace Leads;
@@ -10,5 +11,6 @@ public static class LeadsModule
     {
         options.Projections.Add<ClientCardProjection>(ProjectionLifecycle.Inline);
         options.Schema.For<ClientCard>().Index(c => c.Phones).Duplicate(c => c.Kind);
+        options.Schema.For<OpenLeadPhone>();
     }
 }
