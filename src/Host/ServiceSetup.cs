@@ -84,12 +84,6 @@ public static class ServiceSetup
             options.Discovery.IncludeAssembly(typeof(LeadsModule).Assembly);
             options.Policies.AutoApplyTransactions();
             options.Policies.UseDurableLocalQueues();
-            // New calls reach Leads in small batches: one transaction per batch instead of per call.
-            options.BatchMessagesOf<Calls.Contracts.CallReceived>(batch =>
-            {
-                batch.BatchSize = 100;
-                batch.TriggerTime = TimeSpan.FromMilliseconds(20);
-            });
             // Two copies of one notification racing to start or extend the same call stream: the
             // loser runs again, finds what the winner stored, and appends nothing.
             options.OnException<ConcurrencyException>().Or<Marten.Exceptions.ExistingStreamIdCollisionException>()

@@ -34,26 +34,6 @@ public sealed class AppFixture : IAsyncLifetime
         });
     }
 
-    /// <summary>
-    /// Waits until Wolverine's durable inbox holds no message still to handle (batched handlers
-    /// run on a timer, out of sight of Wolverine's activity tracking), twice in a row.
-    /// </summary>
-    public async Task DurableInboxSettledAsync(TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
-        await using var connection = new Npgsql.NpgsqlConnection(_postgres!.ConnectionString);
-        await connection.OpenAsync();
-        await using var pending = new Npgsql.NpgsqlCommand(
-            "select count(*) from envycrm.wolverine_incoming_envelopes where status = 'Incoming'", connection);
-        var quietChecks = 0;
-        while (quietChecks < 2)
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("Wolverine's durable inbox did not settle.");
-            await Task.Delay(50);
-            quietChecks = (long)(await pending.ExecuteScalarAsync())! == 0 ? quietChecks + 1 : 0;
-        }
-    }
-
     public async Task DisposeAsync()
     {
         await Host.DisposeAsync();
