@@ -86,8 +86,7 @@ public static class ServiceSetup
             options.Policies.UseDurableLocalQueues();
             // Two copies of one notification racing to start or extend the same call stream: the
             // loser runs again, finds what the winner stored, and appends nothing.
-            options.OnException<ConcurrencyException>().Or<Marten.Exceptions.ExistingStreamIdCollisionException>()
-                .Or<DocumentAlreadyExistsException>().RetryTimes(5);
+            options.OnException<ConcurrencyException>().Or<Marten.Exceptions.ExistingStreamIdCollisionException>().RetryTimes(5);
         });
         builder.Services.AddWolverineHttp();
     }

@@ -19,22 +19,22 @@ public sealed class CallDecisionTests
     public void A_start_is_recorded_once()
     {
         var command = new RecordCallStarted(Id, Facts(), T0);
-        RecordCallStartedHandler.Decide(command, command.Facts, null).Should().ContainSingle().Which.Should().BeOfType<CallStarted>();
-        RecordCallStartedHandler.Decide(command, command.Facts, new Call(Id, true, false, [])).Should().BeEmpty();
-        RecordCallStartedHandler.Decide(command, command.Facts, new Call(Id, false, true, [])).Should().ContainSingle();
+        RecordCallStartedHandler.Handle(command, command.Facts, null).Should().ContainSingle().Which.Should().BeOfType<CallStarted>();
+        RecordCallStartedHandler.Handle(command, command.Facts, new Call(Id, true, false, [])).Should().BeEmpty();
+        RecordCallStartedHandler.Handle(command, command.Facts, new Call(Id, false, true, [])).Should().ContainSingle();
     }
 
     [Fact]
     public void An_end_is_recorded_once_and_only_new_recordings_are_attached()
     {
         var first = End(12, "a", "b");
-        RecordCallEndedHandler.Decide(first, first.Facts, null).Select(e => e.GetType())
+        RecordCallEndedHandler.Handle(first, first.Facts, null).Select(e => e.GetType())
             .Should().Equal(typeof(CallEnded), typeof(CallRecordingsAttached));
 
         var again = End(12, "a", "b", "c", "c");
-        var events = RecordCallEndedHandler.Decide(again, again.Facts, new Call(Id, true, true, ["a", "b"])).ToList();
+        var events = RecordCallEndedHandler.Handle(again, again.Facts, new Call(Id, true, true, ["a", "b"])).ToList();
         events.Should().ContainSingle().Which.Should().BeEquivalentTo(new CallRecordingsAttached(Id, ["c"]));
-        RecordCallEndedHandler.Decide(first, first.Facts, new Call(Id, true, true, ["a", "b"])).Should().BeEmpty();
+        RecordCallEndedHandler.Handle(first, first.Facts, new Call(Id, true, true, ["a", "b"])).Should().BeEmpty();
     }
 
     [Theory]

@@ -1,6 +1,5 @@
 using JasperFx.Events.Projections;
 using Leads.ClientCards;
-using Leads.IncomingCalls;
 using Marten;
 
 namespace Leads;
@@ -11,6 +10,5 @@ public static class LeadsModule
     {
         options.Projections.Add<ClientCardProjection>(ProjectionLifecycle.Inline);
         options.Schema.For<ClientCard>().Index(c => c.Phones).Duplicate(c => c.Kind);
-        options.Schema.For<OpenLeadPhone>();
     }
 }

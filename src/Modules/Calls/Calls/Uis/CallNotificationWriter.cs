@@ -6,8 +6,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Wolverine;
-using Wolverine.Marten.Publishing;
-using Wolverine.Runtime;
 
 namespace Calls.Uis;
 
@@ -17,8 +15,7 @@ namespace Calls.Uis;
 /// is answered only when its events are committed. A batch that loses a race with another node
 /// (or fails in any way) falls back to the one-by-one Wolverine handlers, which retry.
 /// </summary>
-public sealed class CallNotificationWriter(
-    OutboxedSessionFactory sessions, IWolverineRuntime runtime, IServiceScopeFactory scopes, IConfiguration configuration) : BackgroundService
+public sealed class CallNotificationWriter(IDocumentStore store, IServiceScopeFactory scopes, IConfiguration configuration) : BackgroundService
 {
     public const int MaxBatch = 64;
 
@@ -68,10 +65,7 @@ public sealed class CallNotificationWriter(
     {
         try
         {
-            // The session is enlisted in Wolverine's outbox: announcements are stored in the same
-            // transaction as the events and sent to their durable local queue after the commit.
-            var messages = new MessageContext(runtime) { TenantId = tenant };
-            await using var session = sessions.OpenSession(messages, tenant);
+            await using var session = store.LightweightSession(tenant);
             // The history rows read here stay in the session, so the inline projection finds them
             // instead of querying them again inside SaveChanges: one round trip less per batch.
             session.UseIdentityMapFor<CallHistoryEntry>();
@@ -88,7 +82,6 @@ public sealed class CallNotificationWriter(
             {
                 var stream = await streams[commands.Key];
                 var call = stream.Aggregate;
-                var before = call;
                 var added = new List<object>();
                 foreach (var pending in commands)
                 {
@@ -100,12 +93,8 @@ public sealed class CallNotificationWriter(
                     }
                 }
                 stream.AppendMany(added);
-                foreach (var pending in commands.Take(1))
-                    foreach (var message in ICallCommand.Announce(pending.Command, EmployeeMatch.Complete(pending.Command.Facts, employees), before, added))
-                        await messages.PublishAsync(message);
             }
             await session.SaveChangesAsync();
-            await messages.FlushOutgoingMessagesAsync();
             foreach (var pending in batch) pending.Stored.TrySetResult();
         }
         catch (Exception)

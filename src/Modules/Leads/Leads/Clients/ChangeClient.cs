@@ -1,7 +1,5 @@
 using BuildingBlocks.Phones;
 using BuildingBlocks.Tenancy;
-using Leads.IncomingCalls;
-using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Wolverine.Http;
@@ -48,11 +46,10 @@ public static class ChangeClientEndpoints
         (TypedResults.NoContent(), person.PersonalManagerId is null ? [] : [new PersonalManagerUnassigned(person.Id)]);
 
     [WolverinePost("/api/leads/{id}/convert"), Authorize(Policy = Auth.Employee)]
-    public static (IResult, Events) Convert(ConvertLead request, [WriteAggregate("id")] Person person, IDocumentSession session, TimeProvider clock)
+    public static (IResult, Events) Convert(ConvertLead request, [WriteAggregate("id")] Person person, TimeProvider clock)
     {
         if (person.Kind != PersonKind.Lead)
             return (TypedResults.Problem(statusCode: 409, title: "Not a lead", detail: "This card is already a client."), []);
-        foreach (var phone in person.Phones) session.Delete<OpenLeadPhone>(phone); // a client's number opens no new lead
         return (TypedResults.NoContent(), [new LeadConverted(person.Id, request.Name?.Trim() is { Length: > 0 } name ? name : null, clock.GetUtcNow())]);
     }
 
