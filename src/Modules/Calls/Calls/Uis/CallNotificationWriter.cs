@@ -5,6 +5,7 @@ using Marten;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Wolverine;
 
 namespace Calls.Uis;
@@ -15,7 +16,8 @@ namespace Calls.Uis;
 /// is answered only when its events are committed. A batch that loses a race with another node
 /// (or fails in any way) falls back to the one-by-one Wolverine handlers, which retry.
 /// </summary>
-public sealed class CallNotificationWriter(IDocumentStore store, IServiceScopeFactory scopes, IConfiguration configuration) : BackgroundService
+public sealed class CallNotificationWriter(
+    IDocumentStore store, IServiceScopeFactory scopes, IConfiguration configuration, ILogger<CallNotificationWriter> logger) : BackgroundService
 {
     public const int MaxBatch = 64;
 
@@ -97,8 +99,12 @@ public sealed class CallNotificationWriter(IDocumentStore store, IServiceScopeFa
             await session.SaveChangesAsync();
             foreach (var pending in batch) pending.Stored.TrySetResult();
         }
-        catch (Exception)
+        catch (Exception e)
         {
+            // A lost race with another writer is expected and cheap to resolve; anything else is worth a look.
+            var raced = e is JasperFx.ConcurrencyException or Marten.Exceptions.ExistingStreamIdCollisionException;
+            logger.Log(raced ? LogLevel.Debug : LogLevel.Warning, e,
+                "A batch of {Count} UIS notifications for tenant {Tenant} is written one by one instead", batch.Count, tenant);
             await WriteOneByOneAsync(tenant, batch);
         }
     }
