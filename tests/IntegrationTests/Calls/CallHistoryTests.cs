@@ -60,6 +60,8 @@ public sealed class CallHistoryTests(AppFixture app)
 
         pages.Should().Be(3);
         seen.Should().Equal(sessions);
+        var raw = await app.Host.GetJsonAsync<System.Text.Json.JsonElement>("/api/calls?limit=1", tenant.EmployeeToken(5));
+        raw.GetProperty("items")[0].TryGetProperty("sortKey", out _).Should().BeFalse("the order key is a column, not part of the API");
         (await PageAsync(tenant, $"to={Uri.EscapeDataString(before.ToString("O"))}")).Items.Should().BeEmpty();
     }
 

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Marten.Events.Aggregation;
 
 namespace Calls.CallHistory;
@@ -22,8 +23,9 @@ public sealed class CallHistoryEntry
     /// <summary><c>answered</c>, <c>missed</c>, <c>unanswered</c> or <c>in-progress</c>.</summary>
     public string Status { get; set; } = CallStatus.InProgress;
     public int RecordingCount { get; set; }
-    /// <summary>Newest-first order of the history: start time, then id.</summary>
-    public string SortKey { get; set; } = "";
+    /// <summary>Newest-first order of the history: start time, then id. A database column, not part of the API.</summary>
+    [JsonIgnore]
+    public string SortKey => $"{StartedAt.UtcTicks:D19}{Id:N}";
 }
 
 public static class CallStatus
@@ -89,11 +91,7 @@ public sealed partial class CallHistoryEntryProjection : SingleStreamProjection<
             entry.EmployeeNumber = facts.Employee.Raw;
             entry.EmployeeId = facts.EmployeeId;
         }
-        if (entry.StartedAt == default || receivedAt < entry.StartedAt)
-        {
-            entry.StartedAt = receivedAt;
-            entry.SortKey = $"{receivedAt.UtcTicks:D19}{entry.Id:N}";
-        }
+        if (entry.StartedAt == default || receivedAt < entry.StartedAt) entry.StartedAt = receivedAt;
         return entry;
     }
 }
