@@ -20,19 +20,17 @@ public sealed class LocalPostgres : IAsyncDisposable
     private readonly string _dataDirectory;
     private readonly string _binDirectory;
     private readonly bool _throwaway;
-    private readonly bool _startedHere;
 
     public string ConnectionString { get; }
 
     /// <summary>The PostgreSQL binaries folder, for tools such as pgbench.</summary>
     public string BinDirectory => _binDirectory;
 
-    private LocalPostgres(string dataDirectory, string binDirectory, bool throwaway, bool startedHere, string connectionString)
+    private LocalPostgres(string dataDirectory, string binDirectory, bool throwaway, string connectionString)
     {
         _dataDirectory = dataDirectory;
         _binDirectory = binDirectory;
         _throwaway = throwaway;
-        _startedHere = startedHere;
         ConnectionString = connectionString;
     }
 
@@ -72,9 +70,9 @@ public sealed class LocalPostgres : IAsyncDisposable
         var password = (await File.ReadAllTextAsync(passwordFile, ct)).Trim();
 
         var runningPort = RunningPort(cluster);
-        var startedHere = runningPort is null;
+        // A server a crashed run left behind on this data is taken over, and stopped on exit like one started here.
         var port = runningPort ?? FreeLoopbackPort();
-        if (startedHere)
+        if (runningPort is null)
         {
             var options = $"-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories='' -c max_connections=200";
             if (!(durable ?? !throwaway)) options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
@@ -98,12 +96,11 @@ public sealed class LocalPostgres : IAsyncDisposable
         admin.Database = Database;
         admin.Pooling = true;
         admin.MaxPoolSize = 100;
-        return new LocalPostgres(dataDirectory, bin, throwaway, startedHere, admin.ConnectionString);
+        return new LocalPostgres(dataDirectory, bin, throwaway, admin.ConnectionString);
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (!_startedHere) return;
         NpgsqlConnection.ClearAllPools();
         var asRoot = Environment.UserName == "root";
         await RunAsync(_binDirectory, "pg_ctl", ["-D", Path.Combine(_dataDirectory, "cluster"), "-m", "fast", "-w", "stop"], asRoot, CancellationToken.None);
