@@ -28,6 +28,19 @@ public static class Phone
         return parsed is not null && Util.IsPossibleNumber(parsed) && digits.Length >= 7 ? Format(parsed) : null;
     }
 
+    /// <summary>A list as E.164 in the order given, duplicates removed, and the entries that are not phone numbers.</summary>
+    public static (List<string> Phones, List<string> NotPhones) ToE164All(IEnumerable<string>? texts, string region = DefaultRegion)
+    {
+        var phones = new List<string>();
+        var notPhones = new List<string>();
+        foreach (var text in texts ?? [])
+        {
+            if (ToE164(text, region) is not { } e164) notPhones.Add(text);
+            else if (!phones.Contains(e164)) phones.Add(e164);
+        }
+        return (phones, notPhones);
+    }
+
     /// <summary>The digits UIS expects in its APIs: E.164 without '+'.</summary>
     public static string? ToUisDigits(string? text, string region = DefaultRegion) => ToE164(text, region)?.TrimStart('+');
 

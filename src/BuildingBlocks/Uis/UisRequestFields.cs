@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
@@ -74,10 +75,17 @@ public static class UisRequestFields
 
     private static async Task<string> ReadBodyAsync(HttpRequest request, CancellationToken ct)
     {
-        var buffer = new byte[MaxBodyBytes];
-        var total = 0;
-        int read;
-        while (total < buffer.Length && (read = await request.Body.ReadAsync(buffer.AsMemory(total), ct)) > 0) total += read;
-        return Encoding.UTF8.GetString(buffer, 0, total);
+        var buffer = ArrayPool<byte>.Shared.Rent(MaxBodyBytes);
+        try
+        {
+            var total = 0;
+            int read;
+            while (total < MaxBodyBytes && (read = await request.Body.ReadAsync(buffer.AsMemory(total, MaxBodyBytes - total), ct)) > 0) total += read;
+            return Encoding.UTF8.GetString(buffer, 0, total);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 }

@@ -33,6 +33,14 @@ public sealed class PhoneTests
     public void What_is_not_a_phone_number_is_null(string? text) => Phone.ToE164(text).Should().BeNull();
 
     [Fact]
+    public void A_list_keeps_its_order_drops_duplicates_and_names_what_is_not_a_phone()
+    {
+        var (phones, notPhones) = Phone.ToE164All(["8 916 123-45-67", "hello", "+79260000001", "79161234567"]);
+        phones.Should().Equal("+79161234567", "+79260000001");
+        notPhones.Should().Equal("hello");
+    }
+
+    [Fact]
     public void Uis_wants_digits_without_plus() => Phone.ToUisDigits("8 (916) 123-45-67").Should().Be("79161234567");
 
     [Theory]

@@ -14,14 +14,13 @@ public static class PutLinesEndpoint
     [WolverinePut("/api/settings/lines"), Authorize(Policy = Auth.Admin)]
     public static async Task<IResult> Put(PutLines request, IDocumentSession session)
     {
-        var raw = request.Lines ?? [];
-        var invalid = raw.Where(line => Phone.ToE164(line) is null).ToArray();
-        if (invalid.Length > 0)
+        var (phones, invalid) = Phone.ToE164All(request.Lines);
+        if (invalid.Count > 0)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]>
             {
                 ["lines"] = invalid.Select(line => $"\"{line}\" is not a phone number; a line is a UIS virtual number such as +74993720692.").ToArray(),
             });
-        var lines = new TenantLines(raw.Select(line => Phone.ToE164(line)!).Distinct().ToList());
+        var lines = new TenantLines(phones);
         session.Store(lines);
         await session.SaveChangesAsync();
         return TypedResults.Ok(lines);

@@ -1,3 +1,4 @@
+using BuildingBlocks.Phones;
 using BuildingBlocks.Tenancy;
 using Leads.ClientCards;
 using Marten;
@@ -14,10 +15,10 @@ public static class RegisterClientEndpoint
     [WolverinePost("/api/clients"), Authorize(Policy = Auth.Employee)]
     public static async Task<IResult> Post(RegisterClient request, IDocumentSession session, TimeProvider clock, CancellationToken ct)
     {
-        var (phones, phoneErrors) = PhoneList.Normalize(request.Phones);
+        var (phones, notPhones) = Phone.ToE164All(request.Phones);
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(request.Name)) errors["name"] = ["The client's name is required."];
-        if (phoneErrors.Length > 0) errors["phones"] = phoneErrors;
+        if (notPhones.Count > 0) errors["phones"] = notPhones.Select(text => $"\"{text}\" is not a phone number.").ToArray();
         if (request.PersonalManagerId is <= 0) errors["personalManagerId"] = ["An employee id is a positive number."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
