@@ -1,7 +1,10 @@
 using BuildingBlocks.Postgres;
 using BuildingBlocks.Uis;
 using Microsoft.AspNetCore.RateLimiting;
+using BuildingBlocks.EmployeeEvents;
 using Calls;
+using Calls.Contracts;
+using Leads.Contracts;
 using Calls.Uis;
 using Host.Security;
 using Integration;
@@ -47,6 +50,7 @@ public static class ServiceSetup
         builder.Services.AddExceptionHandler<ConflictExceptionHandler>();
         builder.Services.AddIntegrationModule();
         builder.Services.AddCallsModule();
+        builder.Services.AddSingleton<EmployeeEventHub>().AddHostedService(s => s.GetRequiredService<EmployeeEventHub>());
         builder.Services.AddRateLimiter(options =>
         {
             // Past a few dozen notifications in flight, more concurrency only makes requests that
@@ -84,9 +88,17 @@ public static class ServiceSetup
             options.Discovery.IncludeAssembly(typeof(LeadsModule).Assembly);
             options.Policies.AutoApplyTransactions();
             options.Policies.UseDurableLocalQueues();
-            // Two copies of one notification racing to start or extend the same call stream: the
-            // loser runs again, finds what the winner stored, and appends nothing.
-            options.OnException<ConcurrencyException>().Or<Marten.Exceptions.ExistingStreamIdCollisionException>().RetryTimes(5);
+            // One message per commit of the other module, handled in order: a call's start before its end.
+            options.PublishMessage<CallActivity>().ToLocalQueue(CallActivity.Queue);
+            options.LocalQueue(CallActivity.Queue).Sequential();
+            options.PublishMessage<CallsLinked>().ToLocalQueue(CallsLinked.Queue);
+            options.LocalQueue(CallsLinked.Queue).Sequential();
+            // Two copies of one notification racing to start or extend the same call stream, or two
+            // first calls from one number racing to capture its lead: the loser runs again, finds
+            // what the winner stored, and adds nothing.
+            options.OnException<ConcurrencyException>().Or<Marten.Exceptions.ExistingStreamIdCollisionException>()
+                .Or<DocumentAlreadyExistsException>().RetryWithCooldown(TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(50),
+                    TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(500));
         });
         builder.Services.AddWolverineHttp();
     }

@@ -13,6 +13,14 @@ public static class AuthSetup
             options.TokenValidationParameters = TokenIssuer.ValidationParameters(signingKey);
             options.Events = new JwtBearerEvents
             {
+                // A browser's EventSource (and an <audio> element) cannot set a header: those GETs may carry the token in the query.
+                OnMessageReceived = context =>
+                {
+                    if (HttpMethods.IsGet(context.Request.Method) && AcceptsQueryToken(context.Request.Path)
+                        && context.Request.Query.TryGetValue("access_token", out var token))
+                        context.Token = token;
+                    return Task.CompletedTask;
+                },
                 // A well-signed token of an account that does not exist here must not reach any data.
                 OnTokenValidated = async context =>
                 {
@@ -31,4 +39,7 @@ public static class AuthSetup
                 .RequireAssertion(c => !c.User.HasClaim(claim => claim.Type == Auth.TenantClaim)));
         return services;
     }
+
+    /// <summary>Streams a browser opens by URL; any other request must send the token in the Authorization header.</summary>
+    public static bool AcceptsQueryToken(PathString path) => path.Equals("/api/events", StringComparison.OrdinalIgnoreCase);
 }

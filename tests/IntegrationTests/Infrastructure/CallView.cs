@@ -4,6 +4,6 @@ namespace IntegrationTests.Infrastructure;
 public sealed record CallView(
     Guid Id, long UisCallSessionId, string? Direction, string? LineNumber, string? ClientPhone, string? ClientPhoneRaw,
     bool ClientPhoneUnrecognised, int? EmployeeId, string? EmployeeNumber, DateTimeOffset StartedAt, DateTimeOffset? EndedAt,
-    int? TalkSeconds, string Status, int RecordingCount);
+    int? TalkSeconds, string Status, int RecordingCount, Guid? ClientId = null);
 
 public sealed record CallPage(List<CallView> Items, string? NextCursor);

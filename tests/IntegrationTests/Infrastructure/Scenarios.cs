@@ -76,3 +76,20 @@ public static class Scenarios
     /// <summary>A fresh UIS call_session_id, above 2^31 as in real data.</summary>
     public static long NewSession() => Interlocked.Increment(ref _session);
 }
+
+public static class Eventually
+{
+    /// <summary>Reads until the value satisfies the condition (work on durable queues is asynchronous), or fails with the last value read.</summary>
+    public static async Task<T> Async<T>(Func<Task<T>> read, Func<T, bool> done, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
+        while (true)
+        {
+            var value = await read();
+            if (done(value)) return value;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"The condition did not hold in time; last value: {System.Text.Json.JsonSerializer.Serialize(value)}");
+            await Task.Delay(25);
+        }
+    }
+}

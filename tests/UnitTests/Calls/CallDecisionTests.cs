@@ -15,26 +15,48 @@ public sealed class CallDecisionTests
 
     private static RecordCallEnded End(int talk, params string[] links) => new(Id, Facts("79161234567", 7), talk, links, T0.AddSeconds(30));
 
+    private static Call Fold(params object[] events) => events.Aggregate((Call?)null, Call.Advance)!;
+
+    [Fact]
+    public void Other_modules_hear_when_a_call_begins_and_when_it_ends_and_nothing_else()
+    {
+        var started = new CallStarted(Id, Facts(), T0);
+        var began = Call.Change(null, Fold(started), [started])!;
+        began.Should().BeEquivalentTo(new { CallId = Id, UisCallSessionId = Session, Direction = "in", ClientPhone = "+79508418541",
+            Line = "+74993720692", Began = true, EndedStatus = (string?)null, At = T0 });
+
+        var ended = new CallEnded(Id, Facts("79161234567", 7), 0, T0.AddSeconds(30));
+        var end = Call.Change(Fold(started), Fold(started, ended), [ended])!;
+        end.Should().BeEquivalentTo(new { Began = false, EndedStatus = "missed", EmployeeId = 7, At = T0 });
+
+        var attached = new CallRecordingsAttached(Id, ["a"]);
+        Call.Change(Fold(started, ended), Fold(started, ended, attached), [attached]).Should().BeNull();
+        Call.Change(Fold(started), Fold(started), []).Should().BeNull();
+
+        var endFirst = Call.Change(null, Fold(ended), [ended])!;
+        endFirst.Should().BeEquivalentTo(new { Began = true, EndedStatus = "missed", Direction = "in" });
+    }
+
     [Fact]
     public void A_start_is_recorded_once()
     {
         var command = new RecordCallStarted(Id, Facts(), T0);
-        RecordCallStartedHandler.Handle(command, command.Facts, null).Should().ContainSingle().Which.Should().BeOfType<CallStarted>();
-        RecordCallStartedHandler.Handle(command, command.Facts, new Call(Id, true, false, [])).Should().BeEmpty();
-        RecordCallStartedHandler.Handle(command, command.Facts, new Call(Id, false, true, [])).Should().ContainSingle();
+        RecordCallStartedHandler.Decide(command, command.Facts, null).Should().ContainSingle().Which.Should().BeOfType<CallStarted>();
+        RecordCallStartedHandler.Decide(command, command.Facts, Fold(new CallStarted(Id, Facts(), T0))).Should().BeEmpty();
+        RecordCallStartedHandler.Decide(command, command.Facts, Fold(new CallEnded(Id, Facts(), 0, T0))).Should().ContainSingle();
     }
 
     [Fact]
     public void An_end_is_recorded_once_and_only_new_recordings_are_attached()
     {
         var first = End(12, "a", "b");
-        RecordCallEndedHandler.Handle(first, first.Facts, null).Select(e => e.GetType())
+        RecordCallEndedHandler.Decide(first, first.Facts, null).Select(e => e.GetType())
             .Should().Equal(typeof(CallEnded), typeof(CallRecordingsAttached));
 
         var again = End(12, "a", "b", "c", "c");
-        var events = RecordCallEndedHandler.Handle(again, again.Facts, new Call(Id, true, true, ["a", "b"])).ToList();
+        var events = RecordCallEndedHandler.Decide(again, again.Facts, Fold(new CallStarted(Id, Facts(), T0), new CallEnded(Id, Facts(), 12, T0), new CallRecordingsAttached(Id, ["a", "b"]))).ToList();
         events.Should().ContainSingle().Which.Should().BeEquivalentTo(new CallRecordingsAttached(Id, ["c"]));
-        RecordCallEndedHandler.Handle(first, first.Facts, new Call(Id, true, true, ["a", "b"])).Should().BeEmpty();
+        RecordCallEndedHandler.Decide(first, first.Facts, Fold(new CallStarted(Id, Facts(), T0), new CallEnded(Id, Facts(), 12, T0), new CallRecordingsAttached(Id, ["a", "b"]))).Should().BeEmpty();
     }
 
     [Theory]

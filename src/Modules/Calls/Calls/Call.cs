@@ -25,14 +25,28 @@ public sealed record CallEnded(Guid CallId, UisCallFacts Facts, int TalkSeconds,
 /// <summary>UIS recording links, never exposed by the API; only links the call did not have yet.</summary>
 public sealed record CallRecordingsAttached(Guid CallId, IReadOnlyList<string> Links);
 
-/// <summary>The slim write model of a call stream: only what the decisions need.</summary>
-public sealed partial record Call(Guid Id, bool Started, bool Ended, IReadOnlyList<string> RecordingLinks)
+/// <summary>Leads found the card of the call's number (a lead or a client); the history shows it.</summary>
+public sealed record CallClientIdentified(Guid CallId, Guid ClientId);
+
+/// <summary>The slim write model of a call stream: what the decisions need, and what other modules hear about the call.</summary>
+public sealed partial record Call(
+    Guid Id, long UisCallSessionId, bool Started, bool Ended, IReadOnlyList<string> RecordingLinks,
+    string? Direction, string? ClientPhone, string? Line, int? EmployeeId, DateTimeOffset At)
 {
-    public static Call Create(CallStarted e) => new(e.CallId, true, false, []);
-    public static Call Create(CallEnded e) => new(e.CallId, false, true, []);
-    public Call Apply(CallStarted e) => this with { Started = true };
-    public Call Apply(CallEnded e) => this with { Ended = true };
+    public static Call Create(CallStarted e) => Learn(new Call(e.CallId, e.Facts.UisCallSessionId, true, false, [], null, null, null, null, e.ReceivedAt), e.Facts);
+    public static Call Create(CallEnded e) => Learn(new Call(e.CallId, e.Facts.UisCallSessionId, false, true, [], null, null, null, null, e.ReceivedAt), e.Facts);
+    public Call Apply(CallStarted e) => Learn(this with { Started = true, At = e.ReceivedAt < At ? e.ReceivedAt : At }, e.Facts);
+    public Call Apply(CallEnded e) => Learn(this with { Ended = true }, e.Facts) with { EmployeeId = e.Facts.EmployeeId ?? EmployeeId };
     public Call Apply(CallRecordingsAttached e) => this with { RecordingLinks = [.. RecordingLinks, .. e.Links] };
+    public Call Apply(CallClientIdentified e) => this;
+
+    private static Call Learn(Call call, UisCallFacts facts) => call with
+    {
+        Direction = call.Direction ?? facts.Direction,
+        ClientPhone = call.ClientPhone ?? facts.Client.Normalized,
+        Line = call.Line ?? facts.Line.Normalized ?? facts.Line.Raw,
+        EmployeeId = call.EmployeeId ?? facts.EmployeeId,
+    };
 
     /// <summary>The same Create/Apply as Marten's aggregation, for folding events a batch has just decided.</summary>
     public static Call Advance(Call? call, object @event) => (call, @event) switch
@@ -42,8 +56,20 @@ public sealed partial record Call(Guid Id, bool Started, bool Ended, IReadOnlyLi
         (not null, CallStarted e) => call.Apply(e),
         (not null, CallEnded e) => call.Apply(e),
         (not null, CallRecordingsAttached e) => call.Apply(e),
+        (not null, CallClientIdentified e) => call.Apply(e),
         _ => throw new InvalidOperationException($"{@event.GetType().Name} cannot start a call stream."),
     };
+
+    /// <summary>What other modules hear of these new events: that the call began, ended, or both; null when neither.</summary>
+    public static Calls.Contracts.CallChange? Change(Call? before, Call? after, IReadOnlyCollection<object> added)
+    {
+        if (after is null || added.Count == 0) return null;
+        var ended = added.OfType<CallEnded>().FirstOrDefault();
+        if (before is not null && ended is null) return null;
+        return new Calls.Contracts.CallChange(after.Id, after.UisCallSessionId, after.Direction, after.ClientPhone, after.Line,
+            after.EmployeeId, after.At, Began: before is null,
+            EndedStatus: ended is null ? null : CallHistory.CallStatus.Of(ended.TalkSeconds, after.Direction));
+    }
 
     /// <summary>
     /// The stream of a UIS call session. Derived from the session id, so every notification of a

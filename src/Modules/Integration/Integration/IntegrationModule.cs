@@ -16,6 +16,7 @@ public static class IntegrationModule
         options.Schema.For<Employee>();
         options.Schema.For<EmployeePhone>();
         options.Schema.For<TenantLines>();
+        options.Schema.For<LineEmployees>();
     }
 
     public static IServiceCollection AddIntegrationModule(this IServiceCollection services) =>

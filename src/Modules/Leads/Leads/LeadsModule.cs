@@ -1,4 +1,5 @@
 using JasperFx.Events.Projections;
+using Leads.CallLinking;
 using Leads.ClientCards;
 using Marten;
 
@@ -10,5 +11,7 @@ public static class LeadsModule
     {
         options.Projections.Add<ClientCardProjection>(ProjectionLifecycle.Inline);
         options.Schema.For<ClientCard>().Index(c => c.Phones).Duplicate(c => c.Kind);
+        options.Schema.For<LinkedCall>();
+        options.Schema.For<OpenLeadPhone>();
     }
 }

@@ -23,6 +23,12 @@ public sealed record PersonalManagerUnassigned(Guid PersonId);
 /// <summary>A lead became a client: same id, history kept.</summary>
 public sealed record LeadConverted(Guid PersonId, string? Name, DateTimeOffset At);
 
+/// <summary>A call from or to one of the person's numbers; its outcome follows in <see cref="LinkedCallFinished"/>.</summary>
+public sealed record CallLinkedToPerson(Guid PersonId, Guid CallId, string? Direction, DateTimeOffset At);
+
+/// <summary>A linked call ended: <c>answered</c>, <c>missed</c> or <c>unanswered</c>.</summary>
+public sealed record LinkedCallFinished(Guid PersonId, Guid CallId, string Status);
+
 /// <summary>The slim write model of a lead or client stream.</summary>
 public sealed partial record Person(Guid Id, string Kind, IReadOnlyList<string> Phones, int? PersonalManagerId)
 {

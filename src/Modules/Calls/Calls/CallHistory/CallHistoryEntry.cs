@@ -23,6 +23,8 @@ public sealed class CallHistoryEntry
     /// <summary><c>answered</c>, <c>missed</c>, <c>unanswered</c> or <c>in-progress</c>.</summary>
     public string Status { get; set; } = CallStatus.InProgress;
     public int RecordingCount { get; set; }
+    /// <summary>The lead or client card of the caller's number, once Leads has found or made it.</summary>
+    public Guid? ClientId { get; set; }
     /// <summary>Newest-first order of the history: start time, then id. A database column, not part of the API.</summary>
     [JsonIgnore]
     public string SortKey => $"{StartedAt.UtcTicks:D19}{Id:N}";
@@ -36,6 +38,10 @@ public static class CallStatus
     public const string InProgress = "in-progress";
 
     public static readonly string[] All = [Answered, Missed, Unanswered, InProgress];
+
+    /// <summary>Nobody talked: missed when the client called, unanswered when we did.</summary>
+    public static string Of(int talkSeconds, string? direction) =>
+        talkSeconds > 0 ? Answered : direction == "out" ? Unanswered : Missed;
 }
 
 /// <summary>
@@ -58,6 +64,12 @@ public sealed partial class CallHistoryEntryProjection : SingleStreamProjection<
         return entry;
     }
 
+    public static CallHistoryEntry Apply(CallClientIdentified e, CallHistoryEntry entry)
+    {
+        entry.ClientId = e.ClientId;
+        return entry;
+    }
+
     private static CallHistoryEntry End(CallHistoryEntry entry, CallEnded e)
     {
         // The employee UIS names at the end is the one who talked: it wins over the one at the start.
@@ -69,9 +81,7 @@ public sealed partial class CallHistoryEntryProjection : SingleStreamProjection<
         Merge(entry, e.Facts, e.ReceivedAt);
         entry.EndedAt = e.ReceivedAt;
         entry.TalkSeconds = e.TalkSeconds;
-        entry.Status = e.TalkSeconds > 0 ? CallStatus.Answered
-            : entry.Direction == "out" ? CallStatus.Unanswered
-            : CallStatus.Missed;
+        entry.Status = CallStatus.Of(e.TalkSeconds, entry.Direction);
         return entry;
     }
 

@@ -6,7 +6,10 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Calls.Contracts;
 using Wolverine;
+using Wolverine.Marten.Publishing;
+using Wolverine.Runtime;
 
 namespace Calls.Uis;
 
@@ -17,7 +20,7 @@ namespace Calls.Uis;
 /// (or fails in any way) falls back to the one-by-one Wolverine handlers, which retry.
 /// </summary>
 public sealed class CallNotificationWriter(
-    IDocumentStore store, IServiceScopeFactory scopes, IConfiguration configuration, ILogger<CallNotificationWriter> logger) : BackgroundService
+    OutboxedSessionFactory sessions, IWolverineRuntime runtime, IServiceScopeFactory scopes, IConfiguration configuration, ILogger<CallNotificationWriter> logger) : BackgroundService
 {
     public const int MaxBatch = 64;
 
@@ -67,7 +70,10 @@ public sealed class CallNotificationWriter(
     {
         try
         {
-            await using var session = store.LightweightSession(tenant);
+            // The session is enlisted in Wolverine's outbox: what other modules hear of the batch is
+            // stored in the same transaction as its events and handed to a durable local queue after the commit.
+            var messages = new MessageContext(runtime) { TenantId = tenant };
+            await using var session = sessions.OpenSession(messages, tenant);
             // The history rows read here stay in the session, so the inline projection finds them
             // instead of querying them again inside SaveChanges: one round trip less per batch.
             session.UseIdentityMapFor<CallHistoryEntry>();
@@ -80,6 +86,7 @@ public sealed class CallNotificationWriter(
             await query.Execute();
             var employees = directory is null ? new Dictionary<string, int>() : (await directory).ToDictionary(e => e.Id, e => e.EmployeeId);
 
+            var changes = new List<CallChange>();
             foreach (var commands in batch.GroupBy(p => p.Command.CallId))
             {
                 var stream = await streams[commands.Key];
@@ -95,8 +102,11 @@ public sealed class CallNotificationWriter(
                     }
                 }
                 stream.AppendMany(added);
+                if (Call.Change(stream.Aggregate, call, added) is { } change) changes.Add(change);
             }
+            if (changes.Count > 0) await messages.PublishAsync(new CallActivity(changes));
             await session.SaveChangesAsync();
+            await messages.FlushOutgoingMessagesAsync();
             foreach (var pending in batch) pending.Stored.TrySetResult();
         }
         catch (Exception e)

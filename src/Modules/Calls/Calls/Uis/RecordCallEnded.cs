@@ -1,3 +1,4 @@
+using Wolverine;
 using Wolverine.Marten;
 
 namespace Calls.Uis;
@@ -9,7 +10,10 @@ public static class RecordCallEndedHandler
     public static Task<UisCallFacts> LoadAsync(RecordCallEnded command, Marten.IQuerySession session, CancellationToken ct) =>
         EmployeeMatch.CompleteAsync(command.Facts, session, ct);
 
-    public static IEnumerable<object> Handle(RecordCallEnded command, UisCallFacts facts, [WriteAggregate(Required = false)] Call? call)
+    public static (Events, OutgoingMessages) Handle(RecordCallEnded command, UisCallFacts facts, [WriteAggregate(Required = false)] Call? call) =>
+        ICallCommand.Handle(command, facts, call);
+
+    public static IEnumerable<object> Decide(RecordCallEnded command, UisCallFacts facts, Call? call)
     {
         if (call is not { Ended: true })
             yield return new CallEnded(command.CallId, facts, command.TalkSeconds, command.ReceivedAt);

@@ -2,12 +2,18 @@ using Marten.Events.Aggregation;
 
 namespace Leads.ClientCards;
 
+/// <summary>A call as the card shows it; <c>Status</c> is <c>in-progress</c> until the call ends.</summary>
+public sealed record CardCall(Guid CallId, string? Direction, string Status, DateTimeOffset At);
+
 /// <summary>
 /// What the CRM shows of a lead or client. The manager's name is looked up when the card is read
 /// (the employee directory belongs to Integration), so a renamed employee shows the new name.
 /// </summary>
 public sealed class ClientCard
 {
+    public const int RecentCallsShown = 20;
+    public const string InProgress = "in-progress";
+
     public Guid Id { get; set; }
     public string Kind { get; set; } = PersonKind.Lead;
     public string? Name { get; set; }
@@ -15,6 +21,12 @@ public sealed class ClientCard
     public int? PersonalManagerId { get; set; }
     public DateTimeOffset FirstContactAt { get; set; }
     public string? Source { get; set; }
+    public CardCall? LastCall { get; set; }
+    public int CallCount { get; set; }
+    /// <summary>Missed calls since the last answered one, in either direction.</summary>
+    public int MissedCount { get; set; }
+    /// <summary>The last <see cref="RecentCallsShown"/> calls, newest first.</summary>
+    public List<CardCall> RecentCalls { get; set; } = [];
 }
 
 public sealed partial class ClientCardProjection : SingleStreamProjection<ClientCard, Guid>
@@ -42,5 +54,28 @@ public sealed partial class ClientCardProjection : SingleStreamProjection<Client
     {
         card.Kind = PersonKind.Client;
         card.Name = e.Name ?? card.Name;
+    }
+
+    public static void Apply(CallLinkedToPerson e, ClientCard card)
+    {
+        card.CallCount++;
+        // Calls are linked in the order their first notification arrived: keep the list ordered by start.
+        var position = card.RecentCalls.FindIndex(c => c.At < e.At);
+        card.RecentCalls.Insert(position < 0 ? card.RecentCalls.Count : position, new CardCall(e.CallId, e.Direction, ClientCard.InProgress, e.At));
+        if (card.RecentCalls.Count > ClientCard.RecentCallsShown) card.RecentCalls.RemoveAt(card.RecentCalls.Count - 1);
+        card.LastCall = card.RecentCalls[0];
+    }
+
+    public static void Apply(LinkedCallFinished e, ClientCard card)
+    {
+        var index = card.RecentCalls.FindIndex(c => c.CallId == e.CallId);
+        if (index >= 0) card.RecentCalls[index] = card.RecentCalls[index] with { Status = e.Status };
+        if (card.LastCall?.CallId == e.CallId) card.LastCall = card.LastCall with { Status = e.Status };
+        card.MissedCount = e.Status switch
+        {
+            "answered" => 0,
+            "missed" => card.MissedCount + 1,
+            _ => card.MissedCount,
+        };
     }
 }

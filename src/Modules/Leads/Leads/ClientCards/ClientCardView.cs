@@ -8,16 +8,23 @@ public sealed record PersonalManagerView(int EmployeeId, string? FullName);
 /// <summary>The client card as the API answers it.</summary>
 public sealed record ClientCardView(
     Guid Id, string Kind, string? Name, IReadOnlyList<string> Phones, PersonalManagerView? PersonalManager,
-    DateTimeOffset FirstContactAt, string? Source)
+    DateTimeOffset FirstContactAt, string? Source, CardCall? LastCall, int CallCount, int MissedCount, IReadOnlyList<CardCall> RecentCalls)
 {
     public static async Task<IReadOnlyList<ClientCardView>> FromAsync(IReadOnlyList<ClientCard> cards, IQuerySession session, CancellationToken ct)
     {
+        var managers = await ManagerNamesAsync(cards, session, ct);
+        return cards.Select(card => new ClientCardView(card.Id, card.Kind, card.Name, card.Phones, Manager(card, managers),
+            card.FirstContactAt, card.Source, card.LastCall, card.CallCount, card.MissedCount, card.RecentCalls)).ToList();
+    }
+
+    public static async Task<IReadOnlyDictionary<int, string>> ManagerNamesAsync(IEnumerable<ClientCard> cards, IQuerySession session, CancellationToken ct)
+    {
         var managerIds = cards.Select(c => c.PersonalManagerId).OfType<int>().Distinct().ToArray();
-        var managers = managerIds.Length == 0
+        return managerIds.Length == 0
             ? new Dictionary<int, string>()
             : (await session.LoadManyAsync<Employee>(ct, managerIds)).ToDictionary(e => e.Id, e => e.FullName);
-        return cards.Select(card => new ClientCardView(card.Id, card.Kind, card.Name, card.Phones,
-            card.PersonalManagerId is { } id ? new PersonalManagerView(id, managers.GetValueOrDefault(id)) : null,
-            card.FirstContactAt, card.Source)).ToList();
     }
+
+    public static PersonalManagerView? Manager(ClientCard card, IReadOnlyDictionary<int, string> names) =>
+        card.PersonalManagerId is { } id ? new PersonalManagerView(id, names.GetValueOrDefault(id)) : null;
 }

@@ -1,5 +1,7 @@
 using BuildingBlocks.Phones;
 using BuildingBlocks.Tenancy;
+using Leads.CallLinking;
+using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Wolverine.Http;
@@ -25,11 +27,13 @@ public static class ChangeClientEndpoints
     }
 
     [WolverineDelete("/api/clients/{id}/phones/{phone}"), Authorize(Policy = Auth.Employee)]
-    public static (IResult, Events) RemovePhone(string phone, [WriteAggregate("id")] Person person)
+    public static (IResult, Events) RemovePhone(string phone, [WriteAggregate("id")] Person person, IDocumentSession session)
     {
         var e164 = Phone.ToE164(phone);
         if (e164 is null || !person.Phones.Contains(e164))
             return (TypedResults.Problem(statusCode: 404, title: "No such phone", detail: $"The card has no phone {phone}."), []);
+        // A lead that gives up its number no longer holds it: the next unknown call from it captures a new lead.
+        session.DeleteWhere<OpenLeadPhone>(claim => claim.Id == e164 && claim.LeadId == person.Id);
         return (TypedResults.NoContent(), [new ClientPhoneRemoved(person.Id, e164)]);
     }
 

@@ -1,0 +1,95 @@
+using Calls.Contracts;
+using Integration.Contracts;
+using Leads.ClientCards;
+using Leads.Contracts;
+using Leads.ScreenPop;
+using Marten;
+using Wolverine;
+
+namespace Leads.CallLinking;
+
+/// <summary>
+/// What Leads does with the calls the Calls module has stored (one message per Calls commit, one
+/// transaction here): a call from or to a known number joins that card; an incoming call from an
+/// unknown number captures a lead; the screens concerned get the pop, and later the call's end.
+/// </summary>
+public static class LinkCallsToCardsHandler
+{
+    public const string LeadSource = "incoming-call";
+
+    public static async Task<OutgoingMessages> Handle(CallActivity activity, IDocumentSession session, CancellationToken ct)
+    {
+        var query = session.CreateBatchQuery();
+        var callIds = activity.Changes.Select(c => c.CallId).Distinct().ToArray();
+        var linkedCalls = query.LoadMany<LinkedCall>().ById(callIds);
+        var cardsByPhone = activity.Changes.Select(c => c.ClientPhone).OfType<string>().Distinct()
+            .ToDictionary(phone => phone, phone => query.Query<ClientCard>().Where(c => c.Phones.Contains(phone)).ToList());
+        var lines = activity.Changes.Select(c => c.Line).OfType<string>().Distinct().ToArray();
+        var lineEmployees = lines.Length > 0 ? query.LoadMany<LineEmployees>().ById(lines) : null;
+        await query.Execute(ct);
+
+        var linked = (await linkedCalls).ToDictionary(c => c.Id);
+        var knownCards = new Dictionary<string, ClientCard>();
+        foreach (var (phone, cards) in cardsByPhone)
+            if (CardOf(await cards) is { } card) knownCards[phone] = card;
+        var lineStaff = lineEmployees is null ? new Dictionary<string, IReadOnlyList<int>>() : (await lineEmployees).ToDictionary(l => l.Id, l => l.EmployeeIds);
+
+        var pops = new List<(CallChange Change, ClientCard? Card, bool NewLead, IReadOnlyList<int>? Recipients)>();
+        var links = new List<CallLink>();
+        foreach (var change in activity.Changes)
+        {
+            if (!linked.TryGetValue(change.CallId, out var call))
+            {
+                var card = change.ClientPhone is { } phone ? knownCards.GetValueOrDefault(phone) : null;
+                var newLead = card is null && change.Direction == "in" && change.ClientPhone is not null;
+                if (newLead)
+                {
+                    var captured = new LeadCaptured(Guid.CreateVersion7(change.At), change.ClientPhone!, LeadSource, change.Line, change.CallId, change.At);
+                    session.Insert(new OpenLeadPhone(captured.Phone, captured.PersonId));
+                    session.Events.StartStream<Person>(captured.PersonId, captured);
+                    card = knownCards[captured.Phone] = ClientCardProjection.Create(captured);
+                }
+                call = linked[change.CallId] = new LinkedCall(change.CallId, card?.Id, Recipients(change, card, lineStaff));
+                session.Store(call);
+                if (card is not null)
+                {
+                    session.Events.Append(card.Id, new CallLinkedToPerson(card.Id, change.CallId, change.Direction, change.At));
+                    links.Add(new CallLink(change.CallId, card.Id));
+                }
+                if (change.EndedStatus is null) pops.Add((change, card, newLead, call.Recipients));
+            }
+            if (change.EndedStatus is { } status)
+            {
+                if (call.PersonId is { } personId) session.Events.Append(personId, new LinkedCallFinished(personId, change.CallId, status));
+                foreach (var e in ScreenPops.Ended(session.TenantId, call.Recipients, change)) session.QueueOperation(new NotifyEmployees(e));
+            }
+        }
+
+        if (pops.Count > 0)
+        {
+            var managers = await ClientCardView.ManagerNamesAsync(pops.Select(p => p.Card).OfType<ClientCard>(), session, ct);
+            foreach (var (change, card, newLead, recipients) in pops)
+                if (ScreenPops.Started(session.TenantId, recipients, change, card, newLead, managers) is { } e)
+                    session.QueueOperation(new NotifyEmployees(e));
+        }
+
+        var messages = new OutgoingMessages();
+        if (links.Count > 0) messages.Add(new CallsLinked(links));
+        return messages;
+    }
+
+    /// <summary>When several cards share the number: a client before a lead, then the oldest.</summary>
+    public static ClientCard? CardOf(IReadOnlyList<ClientCard> cards) =>
+        cards.OrderBy(c => c.Kind == PersonKind.Client ? 0 : 1).ThenBy(c => c.FirstContactAt).ThenBy(c => c.Id).FirstOrDefault();
+
+    /// <summary>
+    /// Who sees the call: the calling employee for an outgoing call; for an incoming one, the
+    /// caller's personal manager, else the line's employees, else (null) every employee.
+    /// </summary>
+    public static IReadOnlyList<int>? Recipients(CallChange change, ClientCard? card, IReadOnlyDictionary<string, IReadOnlyList<int>> lineStaff)
+    {
+        if (change.Direction == "out") return change.EmployeeId is { } caller ? [caller] : [];
+        if (card?.PersonalManagerId is { } manager) return [manager];
+        return change.Line is { } line && lineStaff.TryGetValue(line, out var staff) && staff.Count > 0 ? staff : null;
+    }
+}
