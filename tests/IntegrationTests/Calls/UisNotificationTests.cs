@@ -18,7 +18,9 @@ public sealed class UisNotificationTests(AppFixture app)
     {
         await using var query = app.Store.QuerySession(tenant.Id);
         var call = await CallAsync(tenant, session);
-        return (await query.Events.FetchStreamAsync(call.Id)).Select(e => e.EventTypeName).ToList();
+        return (await query.Events.FetchStreamAsync(call.Id))
+            // What the notifications added; Leads' link to the card follows on its own schedule.
+            .Where(e => e.EventType != typeof(global::Calls.CallClientIdentified)).Select(e => e.EventTypeName).ToList();
     }
 
     [Fact]
@@ -36,7 +38,7 @@ public sealed class UisNotificationTests(AppFixture app)
         call.ClientPhoneRaw.Should().Be("79508418541");
         call.Status.Should().Be("in-progress");
         call.EndedAt.Should().BeNull();
-        (await app.Host.GetJsonAsync<CallView>($"/api/calls/{call.Id}", tenant.EmployeeToken(2))).Should().BeEquivalentTo(call);
+        (await app.Host.GetJsonAsync<CallView>($"/api/calls/{call.Id}", tenant.EmployeeToken(2))).Should().BeEquivalentTo(call, o => o.Excluding(c => c.ClientId), "the same row by id as in the list (Leads links the card meanwhile)");
     }
 
     [Fact]

@@ -12,6 +12,7 @@ namespace IntegrationTests.Infrastructure;
 public sealed class AppFixture : IAsyncLifetime
 {
     public static readonly byte[] SigningKey = RandomNumberGenerator.GetBytes(64);
+    public const int HeartbeatSeconds = 1;
 
     private LocalPostgres? _postgres;
     public IAlbaHost Host { get; private set; } = null!;
@@ -23,6 +24,7 @@ public sealed class AppFixture : IAsyncLifetime
         Environment.SetEnvironmentVariable("ConnectionStrings__Postgres", _postgres.ConnectionString);
         Environment.SetEnvironmentVariable("Auth__SigningKey", Convert.ToBase64String(SigningKey));
         Environment.SetEnvironmentVariable("PublicBaseUrl", "https://uis.envycrm.test");
+        Environment.SetEnvironmentVariable("Events__HeartbeatSeconds", HeartbeatSeconds.ToString());
         Host = await AlbaHost.For<Program>(builder =>
         {
             builder.UseSetting("environment", "Testing");
