@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.RateLimiting;
 using BuildingBlocks.EmployeeEvents;
 using Calls;
 using Calls.Contracts;
-using Leads.Contracts;
 using Calls.Uis;
 using Host.Security;
 using Integration;
@@ -88,11 +87,12 @@ public static class ServiceSetup
             options.Discovery.IncludeAssembly(typeof(LeadsModule).Assembly);
             options.Policies.AutoApplyTransactions();
             options.Policies.UseDurableLocalQueues();
-            // One message per commit of the other module, handled in order: a call's start before its end.
-            options.PublishMessage<CallActivity>().ToLocalQueue(CallActivity.Queue);
-            options.LocalQueue(CallActivity.Queue).Sequential();
-            options.PublishMessage<CallsLinked>().ToLocalQueue(CallsLinked.Queue);
-            options.LocalQueue(CallsLinked.Queue).Sequential();
+            // One message per commit of Calls, handled in order: a call's start before its end.
+            options.BatchMessagesOf<CallActivity>(batching =>
+            {
+                batching.BatchSize = 100;
+                batching.TriggerTime = TimeSpan.FromMilliseconds(2);
+            }).Sequential();
             // Two copies of one notification racing to start or extend the same call stream, or two
             // first calls from one number racing to capture its lead: the loser runs again, finds
             // what the winner stored, and adds nothing.

@@ -67,6 +67,7 @@ public sealed class Load(HttpClient http, string hook, SessionSource sessions)
         var total = (int)(perSecond * duration.TotalSeconds);
         var latencies = new double[total];
         var ok = new bool[total];
+        var clockStarted = Stopwatch.GetTimestamp();
         var clock = Stopwatch.StartNew();
         var inFlight = new List<Task>(total);
         // Calls start and end alternately; each end belongs to a call started about a second
@@ -79,7 +80,11 @@ public sealed class Load(HttpClient http, string hook, SessionSource sessions)
             if (wait > TimeSpan.FromMilliseconds(1)) await Task.Delay(wait);
             var start = i % 2 == 0;
             long s;
-            if (start) started.Enqueue(s = sessions.Next());
+            if (start)
+            {
+                started.Enqueue(s = sessions.Next());
+                StartScheduled?.Invoke(s, clockStarted + (long)(due.TotalSeconds * Stopwatch.Frequency));
+            }
             else s = started.Count > perSecond / 2 ? started.Dequeue() : sessions.Next();
             var index = i;
             inFlight.Add(Task.Run(async () =>
@@ -93,6 +98,9 @@ public sealed class Load(HttpClient http, string hook, SessionSource sessions)
         var good = latencies.Where((_, i) => ok[i]).Order().ToArray();
         return new LoadResult("rate", good.Length, total - good.Length, elapsed, good);
     }
+
+    /// <summary>Told of each call start of an open-loop run: its session and the <see cref="Stopwatch"/> timestamp it was due.</summary>
+    public Action<long, long>? StartScheduled { get; set; }
 
     /// <summary>When set, every request goes here instead (an answer without any database work): the floor of the measurement.</summary>
     public string? ProbeUrl { get; set; }

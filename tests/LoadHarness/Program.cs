@@ -22,7 +22,7 @@ await using var postgres = await LocalPostgres.StartAsync(
 Console.WriteLine($"# Load run {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, " +
     (options.Durable ? "PostgreSQL durable (fsync on)" : "PostgreSQL with fsync OFF (diagnosis only)"));
 
-var baseline = await PgBench.RunAsync(postgres, options.Seconds);
+var baseline = options.PopupOnly ? double.NaN : await PgBench.RunAsync(postgres, options.Seconds);
 Console.WriteLine($"pgbench baseline (stream upsert + ~300-byte JSONB event per transaction, 16 clients, {options.Seconds} s): {baseline:F0} tps");
 
 var key = RandomNumberGenerator.GetBytes(64);
@@ -47,6 +47,13 @@ var hook = new Uri(link).AbsolutePath;
 
 var sessions = new SessionSource();
 var load = new Load(http, hook, sessions);
+if (options.PopupOnly)
+{
+    Console.WriteLine("warming up at the screen-pop rate…");
+    await load.FixedRateAsync(options.PopupRate, TimeSpan.FromSeconds(5));
+    await PopupRunAsync();
+    return 0;
+}
 Console.WriteLine("warming up…");
 await load.FlatOutAsync(options.Concurrency, TimeSpan.FromSeconds(Math.Min(10, options.Seconds)));
 
@@ -54,11 +61,24 @@ var flat = await Measured(() => load.FlatOutAsync(options.Concurrency, TimeSpan.
 Console.WriteLine($"ratio to the pgbench baseline: {flat.Throughput / baseline:P0}");
 foreach (var rate in options.Rates)
     await Measured(() => load.FixedRateAsync(rate, TimeSpan.FromSeconds(options.Seconds)), $"offered {rate}/s");
+await PopupRunAsync();
 load.ProbeUrl = "/api/calls";
 await Measured(() => load.FixedRateAsync(options.Rates.Max(), TimeSpan.FromSeconds(options.Seconds)),
     $"floor: offered {options.Rates.Max()}/s of 401 answers without database work");
 Console.WriteLine($"host working set at the end: {host.Process.WorkingSet64 / 1024 / 1024} MB");
 return 0;
+
+// Every call of the run is from a new number, so each makes a lead: the heaviest case for Leads.
+async Task PopupRunAsync()
+{
+    await using var popups = await PopupWatch.OpenAsync(http, Tokens.Employee(key, "load", 1));
+    load.StartScheduled = popups.Expect;
+    await Measured(() => load.FixedRateAsync(options.PopupRate, TimeSpan.FromSeconds(options.Seconds)),
+        $"screen pop: offered {options.PopupRate}/s, every caller new (a lead each), one employee's stream open");
+    await Task.Delay(TimeSpan.FromSeconds(3));
+    Console.WriteLine(popups.Describe($"screen pop at {options.PopupRate}/s"));
+    load.StartScheduled = null;
+}
 
 async Task<LoadResult> Measured(Func<Task<LoadResult>> run, string name)
 {

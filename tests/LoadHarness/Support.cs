@@ -8,7 +8,7 @@ using Npgsql;
 
 namespace LoadHarness;
 
-public sealed record HarnessOptions(int Seconds, int Concurrency, int[] Rates, int Port, bool Durable)
+public sealed record HarnessOptions(int Seconds, int Concurrency, int[] Rates, int PopupRate, int Port, bool Durable, bool PopupOnly)
 {
     public static HarnessOptions Parse(string[] args)
     {
@@ -16,8 +16,9 @@ public sealed record HarnessOptions(int Seconds, int Concurrency, int[] Rates, i
         var seconds = Math.Clamp(int.Parse(Value("--seconds") ?? "20", CultureInfo.InvariantCulture), 5, 120);
         var concurrency = Math.Clamp(int.Parse(Value("--concurrency") ?? "32", CultureInfo.InvariantCulture), 1, 256);
         var rates = (Value("--rates") ?? "200,500").Split(',').Select(r => Math.Clamp(int.Parse(r, CultureInfo.InvariantCulture), 1, 5000)).ToArray();
+        var popupRate = Math.Clamp(int.Parse(Value("--popup-rate") ?? "200", CultureInfo.InvariantCulture), 1, 5000);
         var port = int.Parse(Value("--port") ?? "5077", CultureInfo.InvariantCulture);
-        return new(seconds, concurrency, rates, port, !args.Contains("--no-fsync"));
+        return new(seconds, concurrency, rates, popupRate, port, !args.Contains("--no-fsync"), args.Contains("--popup-only"));
     }
 }
 
@@ -26,6 +27,13 @@ public static class Tokens
     public static string Operator(byte[] key) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
     {
         Claims = new Dictionary<string, object> { ["sub"] = "load", ["role"] = "operator" },
+        Expires = DateTime.UtcNow.AddHours(1),
+        SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(key), SecurityAlgorithms.HmacSha256),
+    });
+
+    public static string Employee(byte[] key, string tenant, int employeeId) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+    {
+        Claims = new Dictionary<string, object> { ["tenant"] = tenant, ["sub"] = employeeId.ToString() },
         Expires = DateTime.UtcNow.AddHours(1),
         SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(key), SecurityAlgorithms.HmacSha256),
     });

@@ -16,9 +16,7 @@ public sealed class GroupCommitTests(AppFixture app)
     private async Task<List<string>> EventTypesAsync(string tenant, long session)
     {
         await using var query = app.Store.QuerySession(tenant);
-        return (await query.Events.FetchStreamAsync(Call.IdForUisSession(session)))
-            // What the notifications added; Leads' link to the card follows on its own schedule.
-            .Where(e => e.EventType != typeof(global::Calls.CallClientIdentified)).Select(e => e.EventTypeName).ToList();
+        return (await query.Events.FetchStreamAsync(Call.IdForUisSession(session))).Select(e => e.EventTypeName).ToList();
     }
 
     [Fact]

@@ -25,9 +25,6 @@ public sealed record CallEnded(Guid CallId, UisCallFacts Facts, int TalkSeconds,
 /// <summary>UIS recording links, never exposed by the API; only links the call did not have yet.</summary>
 public sealed record CallRecordingsAttached(Guid CallId, IReadOnlyList<string> Links);
 
-/// <summary>Leads found the card of the call's number (a lead or a client); the history shows it.</summary>
-public sealed record CallClientIdentified(Guid CallId, Guid ClientId);
-
 /// <summary>The slim write model of a call stream: what the decisions need, and what other modules hear about the call.</summary>
 public sealed partial record Call(
     Guid Id, long UisCallSessionId, bool Started, bool Ended, IReadOnlyList<string> RecordingLinks,
@@ -38,7 +35,6 @@ public sealed partial record Call(
     public Call Apply(CallStarted e) => Learn(this with { Started = true, At = e.ReceivedAt < At ? e.ReceivedAt : At }, e.Facts);
     public Call Apply(CallEnded e) => Learn(this with { Ended = true }, e.Facts) with { EmployeeId = e.Facts.EmployeeId ?? EmployeeId };
     public Call Apply(CallRecordingsAttached e) => this with { RecordingLinks = [.. RecordingLinks, .. e.Links] };
-    public Call Apply(CallClientIdentified e) => this;
 
     private static Call Learn(Call call, UisCallFacts facts) => call with
     {
@@ -56,7 +52,6 @@ public sealed partial record Call(
         (not null, CallStarted e) => call.Apply(e),
         (not null, CallEnded e) => call.Apply(e),
         (not null, CallRecordingsAttached e) => call.Apply(e),
-        (not null, CallClientIdentified e) => call.Apply(e),
         _ => throw new InvalidOperationException($"{@event.GetType().Name} cannot start a call stream."),
     };
 

@@ -1,6 +1,7 @@
 using JasperFx.Events.Projections;
 using Leads.CallLinking;
 using Leads.ClientCards;
+using Leads.Contracts;
 using Marten;
 
 namespace Leads;
@@ -11,7 +12,7 @@ public static class LeadsModule
     {
         options.Projections.Add<ClientCardProjection>(ProjectionLifecycle.Inline);
         options.Schema.For<ClientCard>().Index(c => c.Phones).Duplicate(c => c.Kind);
-        options.Schema.For<LinkedCall>();
+        options.Schema.For<LinkedCall>().Duplicate(c => c.ClientId);
         options.Schema.For<OpenLeadPhone>();
     }
 }

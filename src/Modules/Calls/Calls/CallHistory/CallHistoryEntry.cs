@@ -23,7 +23,10 @@ public sealed class CallHistoryEntry
     /// <summary><c>answered</c>, <c>missed</c>, <c>unanswered</c> or <c>in-progress</c>.</summary>
     public string Status { get; set; } = CallStatus.InProgress;
     public int RecordingCount { get; set; }
-    /// <summary>The lead or client card of the caller's number, once Leads has found or made it.</summary>
+    /// <summary>
+    /// The lead or client card of the number, once Leads has found or made it. Not projected: filled
+    /// when the history is read, from Leads' <see cref="Leads.Contracts.LinkedCall"/>.
+    /// </summary>
     public Guid? ClientId { get; set; }
     /// <summary>Newest-first order of the history: start time, then id. A database column, not part of the API.</summary>
     [JsonIgnore]
@@ -61,12 +64,6 @@ public sealed partial class CallHistoryEntryProjection : SingleStreamProjection<
     public static CallHistoryEntry Apply(CallRecordingsAttached e, CallHistoryEntry entry)
     {
         entry.RecordingCount += e.Links.Count;
-        return entry;
-    }
-
-    public static CallHistoryEntry Apply(CallClientIdentified e, CallHistoryEntry entry)
-    {
-        entry.ClientId = e.ClientId;
         return entry;
     }
 

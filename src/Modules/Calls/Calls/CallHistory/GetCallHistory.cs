@@ -1,6 +1,7 @@
 using System.Text;
 using BuildingBlocks.Phones;
 using BuildingBlocks.Tenancy;
+using Leads.Contracts;
 using Marten;
 using Marten.Linq.MatchesSql;
 using Microsoft.AspNetCore.Authorization;
@@ -18,7 +19,7 @@ public static class GetCallHistoryEndpoint
 
     [WolverineGet("/api/calls"), Authorize(Policy = Auth.Employee)]
     public static async Task<IResult> Get(
-        IQuerySession session, string? phone, int? employeeId, string? direction, string? status,
+        IQuerySession session, string? phone, int? employeeId, Guid? clientId, string? direction, string? status,
         DateTimeOffset? from, DateTimeOffset? to, int? limit, string? cursor, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
@@ -36,6 +37,11 @@ public static class GetCallHistoryEndpoint
             query = e164 is null ? query.Where(c => c.ClientPhoneRaw == phone) : query.Where(c => c.ClientPhone == e164);
         }
         if (employeeId is not null) query = query.Where(c => c.EmployeeId == employeeId);
+        if (clientId is not null)
+        {
+            var calls = await session.Query<LinkedCall>().Where(l => l.ClientId == clientId).Select(l => l.Id).ToListAsync(ct);
+            query = query.Where(c => c.Id.IsOneOf(calls.ToArray()));
+        }
         if (direction is not null) query = query.Where(c => c.Direction == direction);
         if (status is not null) query = query.Where(c => c.Status == status);
         if (from is not null) query = query.Where(c => c.StartedAt >= from.Value);
@@ -45,7 +51,7 @@ public static class GetCallHistoryEndpoint
         var take = limit ?? DefaultLimit;
         var rows = await query.OrderByDescending(c => c.SortKey).Take(take + 1).ToListAsync(ct);
         var next = rows.Count > take ? EncodeCursor(rows[take - 1].SortKey) : null;
-        return TypedResults.Ok(new CallHistoryPage(rows.Take(take).ToList(), next));
+        return TypedResults.Ok(new CallHistoryPage(await CallCards.FillAsync(rows.Take(take).ToList(), session, ct), next));
     }
 
     private static string EncodeCursor(string sortKey) => Convert.ToBase64String(Encoding.ASCII.GetBytes(sortKey)).TrimEnd('=');

@@ -4,7 +4,6 @@ using Leads.ClientCards;
 using Leads.Contracts;
 using Leads.ScreenPop;
 using Marten;
-using Wolverine;
 
 namespace Leads.CallLinking;
 
@@ -17,25 +16,29 @@ public static class LinkCallsToCardsHandler
 {
     public const string LeadSource = "incoming-call";
 
-    public static async Task<OutgoingMessages> Handle(CallActivity activity, IDocumentSession session, CancellationToken ct)
+    public static async Task Handle(CallActivity[] activities, IDocumentSession session, CancellationToken ct)
     {
+        var activity = new CallActivity(activities.SelectMany(a => a.Changes).ToList());
+        // The cards read here stay in the session, so the inline projection finds them instead of
+        // loading each one again inside SaveChanges.
+        session.UseIdentityMapFor<ClientCard>();
         var query = session.CreateBatchQuery();
         var callIds = activity.Changes.Select(c => c.CallId).Distinct().ToArray();
         var linkedCalls = query.LoadMany<LinkedCall>().ById(callIds);
-        var cardsByPhone = activity.Changes.Select(c => c.ClientPhone).OfType<string>().Distinct()
-            .ToDictionary(phone => phone, phone => query.Query<ClientCard>().Where(c => c.Phones.Contains(phone)).ToList());
+        var phones = activity.Changes.Select(c => c.ClientPhone).OfType<string>().Distinct().ToArray();
+        var cardsOfPhones = phones.Length > 0 ? query.Query<ClientCard>().Where(c => c.Phones.Any(p => phones.Contains(p))).ToList() : null;
         var lines = activity.Changes.Select(c => c.Line).OfType<string>().Distinct().ToArray();
         var lineEmployees = lines.Length > 0 ? query.LoadMany<LineEmployees>().ById(lines) : null;
         await query.Execute(ct);
 
         var linked = (await linkedCalls).ToDictionary(c => c.Id);
+        var cards = cardsOfPhones is null ? [] : await cardsOfPhones;
         var knownCards = new Dictionary<string, ClientCard>();
-        foreach (var (phone, cards) in cardsByPhone)
-            if (CardOf(await cards) is { } card) knownCards[phone] = card;
+        foreach (var phone in phones)
+            if (CardOf(cards.Where(c => c.Phones.Contains(phone)).ToList()) is { } card) knownCards[phone] = card;
         var lineStaff = lineEmployees is null ? new Dictionary<string, IReadOnlyList<int>>() : (await lineEmployees).ToDictionary(l => l.Id, l => l.EmployeeIds);
 
         var pops = new List<(CallChange Change, ClientCard? Card, bool NewLead, IReadOnlyList<int>? Recipients)>();
-        var links = new List<CallLink>();
         foreach (var change in activity.Changes)
         {
             if (!linked.TryGetValue(change.CallId, out var call))
@@ -51,16 +54,12 @@ public static class LinkCallsToCardsHandler
                 }
                 call = linked[change.CallId] = new LinkedCall(change.CallId, card?.Id, Recipients(change, card, lineStaff));
                 session.Store(call);
-                if (card is not null)
-                {
-                    session.Events.Append(card.Id, new CallLinkedToPerson(card.Id, change.CallId, change.Direction, change.At));
-                    links.Add(new CallLink(change.CallId, card.Id));
-                }
+                if (card is not null) session.Events.Append(card.Id, new CallLinkedToPerson(card.Id, change.CallId, change.Direction, change.At));
                 if (change.EndedStatus is null) pops.Add((change, card, newLead, call.Recipients));
             }
             if (change.EndedStatus is { } status)
             {
-                if (call.PersonId is { } personId) session.Events.Append(personId, new LinkedCallFinished(personId, change.CallId, status));
+                if (call.ClientId is { } personId) session.Events.Append(personId, new LinkedCallFinished(personId, change.CallId, status));
                 foreach (var e in ScreenPops.Ended(session.TenantId, call.Recipients, change)) session.QueueOperation(new NotifyEmployees(e));
             }
         }
@@ -72,10 +71,6 @@ public static class LinkCallsToCardsHandler
                 if (ScreenPops.Started(session.TenantId, recipients, change, card, newLead, managers) is { } e)
                     session.QueueOperation(new NotifyEmployees(e));
         }
-
-        var messages = new OutgoingMessages();
-        if (links.Count > 0) messages.Add(new CallsLinked(links));
-        return messages;
     }
 
     /// <summary>When several cards share the number: a client before a lead, then the oldest.</summary>
