@@ -53,7 +53,7 @@ public static class LinkCallsToCardsHandler
                     card = knownCards[captured.Phone] = ClientCardProjection.Create(captured);
                 }
                 call = linked[change.CallId] = new LinkedCall(change.CallId, card?.Id, Recipients(change, card, lineStaff));
-                session.Store(call);
+                session.Insert(call); // a batch linking the same call at the same moment fails here and runs again
                 if (card is not null) session.Events.Append(card.Id, new CallLinkedToPerson(card.Id, change.CallId, change.Direction, change.At));
                 if (change.EndedStatus is null) pops.Add((change, card, newLead, call.Recipients));
             }
