@@ -59,6 +59,7 @@ await load.FlatOutAsync(options.Concurrency, TimeSpan.FromSeconds(Math.Min(10, o
 
 var flat = await Measured(() => load.FlatOutAsync(options.Concurrency, TimeSpan.FromSeconds(options.Seconds)), $"flat out, {options.Concurrency} concurrent");
 Console.WriteLine($"ratio to the pgbench baseline: {flat.Throughput / baseline:P0}");
+if (options.FlatOnly) return 0;
 foreach (var rate in options.Rates)
     await Measured(() => load.FixedRateAsync(rate, TimeSpan.FromSeconds(options.Seconds)), $"offered {rate}/s");
 await PopupRunAsync();
@@ -71,6 +72,9 @@ return 0;
 // Every call of the run is from a new number, so each makes a lead: the heaviest case for Leads.
 async Task PopupRunAsync()
 {
+    // Leads works behind the acknowledgements; measure the pop in steady state, after what earlier phases left queued.
+    var drained = await Backlog.DrainedAsync(postgres.ConnectionString, TimeSpan.FromSeconds(120));
+    Console.WriteLine($"Leads' queue drained {drained.TotalSeconds:F1} s after the previous phase");
     await using var popups = await PopupWatch.OpenAsync(http, Tokens.Employee(key, "load", 1));
     load.StartScheduled = popups.Expect;
     await Measured(() => load.FixedRateAsync(options.PopupRate, TimeSpan.FromSeconds(options.Seconds)),

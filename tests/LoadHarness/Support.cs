@@ -8,7 +8,7 @@ using Npgsql;
 
 namespace LoadHarness;
 
-public sealed record HarnessOptions(int Seconds, int Concurrency, int[] Rates, int PopupRate, int Port, bool Durable, bool PopupOnly)
+public sealed record HarnessOptions(int Seconds, int Concurrency, int[] Rates, int PopupRate, int Port, bool Durable, bool PopupOnly, bool FlatOnly)
 {
     public static HarnessOptions Parse(string[] args)
     {
@@ -18,7 +18,7 @@ public sealed record HarnessOptions(int Seconds, int Concurrency, int[] Rates, i
         var rates = (Value("--rates") ?? "200,500").Split(',').Select(r => Math.Clamp(int.Parse(r, CultureInfo.InvariantCulture), 1, 5000)).ToArray();
         var popupRate = Math.Clamp(int.Parse(Value("--popup-rate") ?? "200", CultureInfo.InvariantCulture), 1, 5000);
         var port = int.Parse(Value("--port") ?? "5077", CultureInfo.InvariantCulture);
-        return new(seconds, concurrency, rates, popupRate, port, !args.Contains("--no-fsync"), args.Contains("--popup-only"));
+        return new(seconds, concurrency, rates, popupRate, port, !args.Contains("--no-fsync"), args.Contains("--popup-only"), args.Contains("--flat-only"));
     }
 }
 
@@ -135,4 +135,18 @@ public static partial class PgBench
 
     [GeneratedRegex(@"tps = ([0-9.]+)")]
     private static partial Regex Tps();
+}
+
+/// <summary>Wolverine's durable inbox: what Leads has still to handle.</summary>
+public static class Backlog
+{
+    public static async Task<TimeSpan> DrainedAsync(string connectionString, TimeSpan limit)
+    {
+        var clock = Stopwatch.StartNew();
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var pending = new NpgsqlCommand("select count(*) from envycrm.wolverine_incoming_envelopes where status = 'Incoming'", connection);
+        while ((long)(await pending.ExecuteScalarAsync())! > 0 && clock.Elapsed < limit) await Task.Delay(100);
+        return clock.Elapsed;
+    }
 }

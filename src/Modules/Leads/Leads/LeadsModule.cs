@@ -3,6 +3,7 @@ using Leads.CallLinking;
 using Leads.ClientCards;
 using Leads.Contracts;
 using Marten;
+using Weasel.Postgresql.Tables;
 
 namespace Leads;
 
@@ -11,7 +12,7 @@ public static class LeadsModule
     public static void ConfigureMarten(StoreOptions options)
     {
         options.Projections.Add<ClientCardProjection>(ProjectionLifecycle.Inline);
-        options.Schema.For<ClientCard>().Index(c => c.Phones).Duplicate(c => c.Kind);
+        options.Schema.For<ClientCard>().Index(c => c.Phones, index => index.Method = IndexMethod.gin).Duplicate(c => c.Kind);
         options.Schema.For<LinkedCall>().Duplicate(c => c.ClientId);
         options.Schema.For<OpenLeadPhone>();
     }

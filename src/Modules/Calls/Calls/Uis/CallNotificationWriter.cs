@@ -24,8 +24,11 @@ public sealed class CallNotificationWriter(
 {
     public const int MaxBatch = 64;
 
-    /// <summary>Batches in flight at once. One is fastest on 2 cores (docs/benchmarks.md): a bigger batch beats a second commit.</summary>
-    private readonly int _writers = configuration.GetValue("Uis:NotificationWriters", 1);
+    /// <summary>
+    /// Batches in flight at once. Two on 2 cores (docs/benchmarks.md): one was fastest until each
+    /// batch also cost Wolverine's inbox a commit of its own; a second loop keeps the disk busy meanwhile.
+    /// </summary>
+    private readonly int _writers = configuration.GetValue("Uis:NotificationWriters", 2);
 
     private sealed record Pending(string Tenant, ICallCommand Command, TaskCompletionSource Stored);
 

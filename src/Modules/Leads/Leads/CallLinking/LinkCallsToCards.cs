@@ -26,16 +26,15 @@ public static class LinkCallsToCardsHandler
         var callIds = activity.Changes.Select(c => c.CallId).Distinct().ToArray();
         var linkedCalls = query.LoadMany<LinkedCall>().ById(callIds);
         var phones = activity.Changes.Select(c => c.ClientPhone).OfType<string>().Distinct().ToArray();
-        var cardsOfPhones = phones.Length > 0 ? query.Query<ClientCard>().Where(c => c.Phones.Any(p => phones.Contains(p))).ToList() : null;
+        var cardsOfPhones = phones.Select(phone => query.Query<ClientCard>().Where(ClientCard.Holds(phone)).ToList()).ToList();
         var lines = activity.Changes.Select(c => c.Line).OfType<string>().Distinct().ToArray();
         var lineEmployees = lines.Length > 0 ? query.LoadMany<LineEmployees>().ById(lines) : null;
         await query.Execute(ct);
 
         var linked = (await linkedCalls).ToDictionary(c => c.Id);
-        var cards = cardsOfPhones is null ? [] : await cardsOfPhones;
         var knownCards = new Dictionary<string, ClientCard>();
-        foreach (var phone in phones)
-            if (CardOf(cards.Where(c => c.Phones.Contains(phone)).ToList()) is { } card) knownCards[phone] = card;
+        for (var i = 0; i < phones.Length; i++)
+            if (CardOf(await cardsOfPhones[i]) is { } card) knownCards[phones[i]] = card;
         var lineStaff = lineEmployees is null ? new Dictionary<string, IReadOnlyList<int>>() : (await lineEmployees).ToDictionary(l => l.Id, l => l.EmployeeIds);
 
         var pops = new List<(CallChange Change, ClientCard? Card, bool NewLead, IReadOnlyList<int>? Recipients)>();

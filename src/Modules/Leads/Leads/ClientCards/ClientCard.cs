@@ -1,4 +1,7 @@
+using System.Linq.Expressions;
+using System.Text.Json;
 using Marten.Events.Aggregation;
+using Marten.Linq.MatchesSql;
 
 namespace Leads.ClientCards;
 
@@ -27,6 +30,16 @@ public sealed class ClientCard
     public int MissedCount { get; set; }
     /// <summary>The last <see cref="RecentCallsShown"/> calls, newest first.</summary>
     public List<CardCall> RecentCalls { get; set; } = [];
+
+    /// <summary>
+    /// Cards holding the number (E.164): containment on the phones alone, the expression of the
+    /// card table's GIN index (LeadsModule). Marten's own <c>Phones.Contains</c> tests the whole document.
+    /// </summary>
+    public static Expression<Func<ClientCard, bool>> Holds(string phone)
+    {
+        var phones = JsonSerializer.Serialize(new[] { phone });
+        return card => card.MatchesSql("CAST(d.data ->> 'Phones' as jsonb) @> ?::jsonb", phones);
+    }
 }
 
 public sealed partial class ClientCardProjection : SingleStreamProjection<ClientCard, Guid>

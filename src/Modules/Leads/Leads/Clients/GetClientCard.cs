@@ -24,7 +24,7 @@ public static class GetClientCardEndpoints
     {
         if (Phone.ToE164(phone) is not { } e164)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["phone"] = ["Give a phone number to search by, in any format."] });
-        var cards = await session.Query<ClientCard>().Where(c => c.Phones.Contains(e164)).OrderBy(c => c.FirstContactAt).ToListAsync(ct);
+        var cards = await session.Query<ClientCard>().Where(ClientCard.Holds(e164)).OrderBy(c => c.FirstContactAt).ToListAsync(ct);
         return TypedResults.Ok(new ClientSearchResult(await ClientCardView.FromAsync(cards, session, ct), cards.Count > 1));
     }
 
