@@ -17,6 +17,7 @@ public sealed class AppFixture : IAsyncLifetime
     private LocalPostgres? _postgres;
     public IAlbaHost Host { get; private set; } = null!;
     public IDocumentStore Store => Host.Services.GetRequiredService<IDocumentStore>();
+    public string ConnectionString => _postgres!.ConnectionString;
 
     public async Task InitializeAsync()
     {

@@ -131,6 +131,21 @@ public sealed class ScreenPopTests(AppFixture app)
     }
 
     [Fact]
+    public async Task An_event_another_node_notifies_through_postgres_reaches_the_stream_open_here()
+    {
+        var tenant = await app.Host.CreateTenantAsync();
+        await using var stream = await EventStream.OpenAsync(app.Host, tenant.EmployeeToken(6));
+        await using var otherNode = new Npgsql.NpgsqlConnection(app.ConnectionString);
+        await otherNode.OpenAsync();
+        await using var notify = new Npgsql.NpgsqlCommand($"select pg_notify('{BuildingBlocks.EmployeeEvents.EmployeeEventHub.Channel}', $1)", otherNode);
+        var callId = Guid.NewGuid();
+        notify.Parameters.AddWithValue(BuildingBlocks.EmployeeEvents.EmployeeEventHub.Payload(
+            new BuildingBlocks.EmployeeEvents.EmployeeEvent(tenant.Id, [6], "call-ended", $"{{\"callId\":\"{callId}\",\"status\":\"missed\"}}")));
+        await notify.ExecuteNonQueryAsync();
+        (await stream.NextAsync("call-ended")).Data.GetProperty("callId").GetGuid().Should().Be(callId);
+    }
+
+    [Fact]
     public async Task An_idle_stream_gets_heartbeats()
     {
         var tenant = await app.Host.CreateTenantAsync();
