@@ -177,6 +177,24 @@ public sealed class CallCardTests(AppFixture app)
     /// A marker call from a fresh number, sent last: once its lead exists, Leads has handled every
     /// earlier notification of the tenant (its queue is in order).
     /// </summary>
+    [Fact]
+    public async Task The_same_number_calling_two_accounts_at_once_makes_a_lead_in_each()
+    {
+        var first = await app.Host.CreateTenantAsync();
+        var second = await app.Host.CreateTenantAsync();
+        var sessions = Enumerable.Range(0, 8).Select(_ => Scenarios.NewSession()).ToList();
+        await Task.WhenAll(sessions.Select((s, i) => app.Host.NotifyAsync(i % 2 == 0 ? first : second, Scenarios.IncomingStart(s, client: "79261110008"))));
+
+        foreach (var (tenant, mine) in new[] { (first, sessions.Where((_, i) => i % 2 == 0)), (second, sessions.Where((_, i) => i % 2 == 1)) })
+        {
+            var calls = new List<CallView>();
+            foreach (var session in mine) calls.Add(await CallAsync(tenant, session, c => c.ClientId is not null));
+            var lead = (await FindAsync(tenant, "+79261110008")).Items.Should().ContainSingle().Subject;
+            calls.Should().OnlyContain(c => c.ClientId == lead.Id, "each account's calls join that account's lead");
+            (await CardAsync(tenant, lead.Id, c => c.CallCount == 4)).CallCount.Should().Be(4);
+        }
+    }
+
     /// <summary>Waits until Leads has linked (or decided not to link) these calls: their <see cref="LinkedCall"/> exists.</summary>
     private async Task LeadsHaveSeenAsync(Scenarios.TestTenant tenant, params long[] sessions)
     {
