@@ -17,6 +17,8 @@ public static class IntegrationModule
         options.Schema.For<EmployeePhone>();
         options.Schema.For<TenantLines>();
         options.Schema.For<LineEmployees>();
+        options.Schema.For<RoutingSettings>();
+        options.Schema.For<EmployeeAvailability>();
     }
 
     public static IServiceCollection AddIntegrationModule(this IServiceCollection services) =>
