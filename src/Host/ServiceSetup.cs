@@ -9,6 +9,7 @@ using Host.Security;
 using Integration;
 using JasperFx;
 using Leads;
+using Routing;
 using JasperFx.Events;
 using JasperFx.MultiTenancy;
 using Marten;
@@ -49,6 +50,7 @@ public static class ServiceSetup
         builder.Services.AddExceptionHandler<ConflictExceptionHandler>();
         builder.Services.AddIntegrationModule();
         builder.Services.AddCallsModule();
+        builder.Services.AddLeadsModule();
         builder.Services.AddSingleton<EmployeeEventHub>().AddHostedService(s => s.GetRequiredService<EmployeeEventHub>());
         builder.Services.AddRateLimiter(options =>
         {
@@ -74,6 +76,7 @@ public static class ServiceSetup
                 IntegrationModule.ConfigureMarten(options);
                 CallsModule.ConfigureMarten(options);
                 LeadsModule.ConfigureMarten(options);
+                RoutingModule.ConfigureMarten(options);
             })
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup()
@@ -85,6 +88,7 @@ public static class ServiceSetup
             options.Discovery.IncludeAssembly(typeof(IntegrationModule).Assembly);
             options.Discovery.IncludeAssembly(typeof(CallsModule).Assembly);
             options.Discovery.IncludeAssembly(typeof(LeadsModule).Assembly);
+            options.Discovery.IncludeAssembly(typeof(RoutingModule).Assembly);
             options.Policies.AutoApplyTransactions();
             options.Policies.UseDurableLocalQueues();
             // One message per commit of Calls; Leads takes whatever has queued up (per tenant) in one
@@ -105,11 +109,14 @@ public static class ServiceSetup
         builder.Services.AddWolverineHttp();
     }
 
-    public static void MapServiceEndpoints(this WebApplication app) =>
+    public static void MapServiceEndpoints(this WebApplication app)
+    {
+        app.MapUisHooks();
         app.MapWolverineEndpoints(options =>
         {
             options.TenantId.IsClaimTypeNamed(BuildingBlocks.Tenancy.Auth.TenantClaim);
             options.TenantId.AssertExists();
             options.RejectUnparseableQueryValues = true;
         });
+    }
 }

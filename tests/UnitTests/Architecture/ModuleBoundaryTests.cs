@@ -26,9 +26,10 @@ public sealed class ModuleBoundaryTests
     [InlineData(typeof(global::Calls.CallsModule))]
     [InlineData(typeof(global::Integration.IntegrationModule))]
     [InlineData(typeof(global::Leads.LeadsModule))]
+    [InlineData(typeof(global::Routing.RoutingModule))]
     public void Modules_reference_no_other_module_project_but_contracts(Type module)
     {
-        var modules = new[] { "Calls", "Integration", "Leads" }; // the projects; "<Module>.Contracts" assemblies are allowed
+        var modules = new[] { "Calls", "Integration", "Leads", "Routing" }; // the projects; "<Module>.Contracts" assemblies are allowed
         var own = module.Assembly.GetName().Name!;
         module.Assembly.GetReferencedAssemblies().Select(a => a.Name!)
             .Where(name => modules.Contains(name) && name != own)
@@ -42,7 +43,14 @@ public sealed class ModuleBoundaryTests
             .GetResult().IsSuccessful.Should().BeTrue();
 
     [Fact]
+    public void Routing_sees_only_the_contracts_of_leads_and_integration() =>
+        Types.InAssembly(typeof(global::Routing.RoutingModule).Assembly).ShouldNot()
+            .HaveDependencyOnAny("Leads.Person", "Leads.ClientCards", "Leads.CallLinking", "Leads.ManagerLookups", "Calls",
+                "Integration.Employees", "Integration.Tenants", "Integration.Lines", "Integration.Routing")
+            .GetResult().IsSuccessful.Should().BeTrue();
+
+    [Fact]
     public void BuildingBlocks_depend_on_no_module() =>
         Types.InAssembly(typeof(BuildingBlocks.Phones.Phone).Assembly).ShouldNot()
-            .HaveDependencyOnAny("Calls", "Integration", "Leads", "Host").GetResult().IsSuccessful.Should().BeTrue();
+            .HaveDependencyOnAny("Calls", "Integration", "Leads", "Routing", "Host").GetResult().IsSuccessful.Should().BeTrue();
 }

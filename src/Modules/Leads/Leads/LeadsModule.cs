@@ -2,7 +2,9 @@ using JasperFx.Events.Projections;
 using Leads.CallLinking;
 using Leads.ClientCards;
 using Leads.Contracts;
+using Leads.ManagerLookups;
 using Marten;
+using Microsoft.Extensions.DependencyInjection;
 using Weasel.Postgresql.Tables;
 
 namespace Leads;
@@ -16,4 +18,7 @@ public static class LeadsModule
         options.Schema.For<LinkedCall>().Duplicate(c => c.ClientId);
         options.Schema.For<OpenLeadPhone>();
     }
+
+    public static IServiceCollection AddLeadsModule(this IServiceCollection services) =>
+        services.AddSingleton<IManagerLookup, ManagerLookup>();
 }

@@ -1,39 +1,24 @@
-using BuildingBlocks.Tenancy;
 using BuildingBlocks.Uis;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.RateLimiting;
 using Wolverine;
-using Wolverine.Http;
 
 namespace Calls.Uis;
 
 /// <summary>
-/// UIS "HTTP notifications" arrive at the tenant's secret link. A notification is acknowledged
-/// only after its events are stored; a rejected one is kept for the admin to inspect.
+/// A UIS "HTTP notification" for the tenant of the secret link (the host routes it here by its
+/// <c>event</c>). Acknowledged only after its events are stored; a rejected one is kept for the admin.
 /// </summary>
-public static class ReceiveUisNotificationEndpoint
+public static class ReceiveUisNotification
 {
-    [WolverineGet("/hook/uis/{secret}"), NotTenanted, EnableRateLimiting(Hooks.UisConcurrency)]
-    public static Task<IResult> Get(string secret, HttpRequest request, ITenantDirectory tenants, IMessageBus bus, CallNotificationWriter writer, TimeProvider clock) =>
-        ReceiveAsync(secret, request, tenants, bus, writer, clock);
-
-    [WolverinePost("/hook/uis/{secret}"), NotTenanted, EnableRateLimiting(Hooks.UisConcurrency)]
-    public static Task<IResult> Post(string secret, HttpRequest request, ITenantDirectory tenants, IMessageBus bus, CallNotificationWriter writer, TimeProvider clock) =>
-        ReceiveAsync(secret, request, tenants, bus, writer, clock);
-
-    private static async Task<IResult> ReceiveAsync(string secret, HttpRequest request, ITenantDirectory tenants, IMessageBus bus,
+    public static async Task<IResult> AnswerAsync(string tenant, UisRequestFields.Received received, HttpRequest request, IMessageBus bus,
         CallNotificationWriter writer, TimeProvider clock)
     {
-        var ct = request.HttpContext.RequestAborted;
-        if (await tenants.FindByNotificationSecretAsync(secret, ct) is not { } tenant) return TypedResults.NotFound();
-
-        var received = await UisRequestFields.ReadAsync(request, ct);
         var now = clock.GetUtcNow();
         var parsed = UisNotification.Parse(received.Fields, now);
         if (parsed.Command is null)
         {
             await bus.InvokeForTenantAsync(tenant, new RecordRejectedNotification(
-                Guid.CreateVersion7(now), now, request.Method, received.Query, received.Body, parsed.Error!), ct);
+                Guid.CreateVersion7(now), now, request.Method, received.Query, received.Body, parsed.Error!), request.HttpContext.RequestAborted);
             return TypedResults.Problem(statusCode: 400, title: "Notification not understood", detail: parsed.Error);
         }
 

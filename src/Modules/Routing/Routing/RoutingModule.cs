@@ -1,0 +1,10 @@
+using Marten;
+
+namespace Routing;
+
+public static class RoutingModule
+{
+    public static void ConfigureMarten(StoreOptions options)
+    {
+    }
+}
