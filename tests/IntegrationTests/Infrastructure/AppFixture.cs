@@ -13,6 +13,7 @@ public sealed class AppFixture : IAsyncLifetime
 {
     public static readonly byte[] SigningKey = RandomNumberGenerator.GetBytes(64);
     public const int HeartbeatSeconds = 1;
+    public const string RoutingBaseDomain = "envycrm.test";
 
     private LocalPostgres? _postgres;
     public IAlbaHost Host { get; private set; } = null!;
@@ -26,6 +27,7 @@ public sealed class AppFixture : IAsyncLifetime
         Environment.SetEnvironmentVariable("Auth__SigningKey", Convert.ToBase64String(SigningKey));
         Environment.SetEnvironmentVariable("PublicBaseUrl", "https://uis.envycrm.test");
         Environment.SetEnvironmentVariable("Events__HeartbeatSeconds", HeartbeatSeconds.ToString());
+        Environment.SetEnvironmentVariable("Routing__BaseDomain", RoutingBaseDomain);
         Host = await AlbaHost.For<Program>(builder =>
         {
             builder.UseSetting("environment", "Testing");

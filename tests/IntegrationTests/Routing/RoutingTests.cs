@@ -1,0 +1,188 @@
+using System.Net;
+using System.Text.Json;
+using Alba;
+using IntegrationTests.Infrastructure;
+using Marten;
+using Microsoft.AspNetCore.Http;
+
+namespace IntegrationTests.Routing;
+
+/// <summary>UIS asks who takes the call while the caller waits: the personal manager's numbers, or an error so UIS rings its group.</summary>
+[Collection(AppCollection.Name)]
+public sealed class RoutingTests(AppFixture app)
+{
+    private const string AllowedSource = "203.0.113.10";
+
+    private async Task<Scenarios.TestTenant> TenantWithRoutingAsync(object? greeting = null, bool enabled = true)
+    {
+        var tenant = await app.Host.CreateTenantAsync();
+        await app.Host.PutEmployeeAsync(tenant, 7, "+79160000007", "sip:manager7@uis.example");
+        await app.Host.Scenario(s =>
+        {
+            s.Put.Json(new { enabled, allowedSources = new[] { AllowedSource, "198.51.100.0/24" }, greeting }).ToUrl("/api/settings/routing");
+            s.WithBearerToken(tenant.AdminToken);
+            s.StatusCodeShouldBeOk();
+        });
+        return tenant;
+    }
+
+    private async Task<Guid> RegisterClientAsync(Scenarios.TestTenant tenant, string phone, int? manager)
+    {
+        var result = await app.Host.Scenario(s =>
+        {
+            s.Post.Json(new { name = "ООО Клиент", phones = new[] { phone }, personalManagerId = manager }).ToUrl("/api/clients");
+            s.WithBearerToken(tenant.AdminToken);
+            s.StatusCodeShouldBe(201);
+        });
+        return (await result.ReadAsJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+    }
+
+    private async Task<(int Status, JsonElement Body)> RouteAsync(Scenarios.TestTenant tenant, string query)
+    {
+        var response = await app.Host.Server.CreateClient().GetAsync($"{tenant.HookPath}?event=redirect_incoming&{query}");
+        return ((int)response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
+    }
+
+    [Fact]
+    public async Task A_client_with_a_personal_manager_is_put_through_to_the_managers_number_with_the_greeting()
+    {
+        var tenant = await TenantWithRoutingAsync(greeting: new { text = "Соединяем с менеджером" });
+        var clientId = await RegisterClientAsync(tenant, "8 (926) 123-00-01", manager: 7);
+        var session = Scenarios.NewSession();
+
+        var (status, body) = await RouteAsync(tenant, $"numa=%2279261230001%22&numb=74993720692&call_session_id={session}&input_result=None");
+        status.Should().Be(200);
+        body.GetProperty("phones").EnumerateArray().Select(p => p.GetString()).Should().Equal("79160000007");
+        body.GetProperty("text").GetString().Should().Be("Соединяем с менеджером");
+
+        await using var query = app.Store.QuerySession(tenant.Id);
+        var events = await query.Events.FetchStreamAsync(global::Routing.RoutedCall.IdFor(session, default));
+        events.Select(e => e.Data).Should().ContainSingle().Which.Should().BeEquivalentTo(new
+        {
+            UisCallSessionId = session, CallerPhone = "+79261230001", ClientId = clientId, EmployeeId = 7, Phones = new[] { "79160000007" },
+        });
+    }
+
+    [Theory]
+    [InlineData("numa=79261230099", "unknown-caller", 404)]
+    [InlineData("numa=79261230002", "no-personal-manager", 404)]
+    [InlineData("numa=anonymous", "no-caller-number", 404)]
+    [InlineData("numa=None", "no-caller-number", 404)]
+    [InlineData("numb=74993720692", "no-caller-number", 404)]
+    public async Task Whoever_has_no_manager_to_reach_goes_to_the_group(string query, string reason, int status)
+    {
+        var tenant = await TenantWithRoutingAsync();
+        await RegisterClientAsync(tenant, "+79261230002", manager: null);
+        var answer = await RouteAsync(tenant, query);
+        answer.Status.Should().Be(status);
+        answer.Body.GetProperty("reason").GetString().Should().Be(reason);
+        answer.Body.TryGetProperty("phones", out _).Should().BeFalse("never a 200 without phones");
+    }
+
+    [Fact]
+    public async Task An_unavailable_manager_or_one_without_a_phone_number_sends_the_call_to_the_group()
+    {
+        var tenant = await TenantWithRoutingAsync();
+        await app.Host.PutEmployeeAsync(tenant, 8, "sip:only-sip@uis.example");
+        await RegisterClientAsync(tenant, "+79261230003", manager: 8);
+        await RegisterClientAsync(tenant, "+79261230004", manager: 7);
+        (await RouteAsync(tenant, "numa=79261230003")).Body.GetProperty("reason").GetString().Should().Be("manager-has-no-number");
+
+        await app.Host.Scenario(s =>
+        {
+            s.Put.Json(new { available = false }).ToUrl("/api/settings/employees/7/availability");
+            s.WithBearerToken(tenant.AdminToken);
+            s.StatusCodeShouldBeOk();
+        });
+        var (status, body) = await RouteAsync(tenant, "numa=79261230004");
+        status.Should().Be(409);
+        body.GetProperty("reason").GetString().Should().Be("manager-unavailable");
+    }
+
+    [Fact]
+    public async Task Routing_switched_off_answers_with_an_error()
+    {
+        var tenant = await TenantWithRoutingAsync(enabled: false);
+        await RegisterClientAsync(tenant, "+79261230005", manager: 7);
+        var (status, body) = await RouteAsync(tenant, "numa=79261230005");
+        status.Should().Be(404);
+        body.GetProperty("reason").GetString().Should().Be("routing-off");
+    }
+
+    [Fact]
+    public async Task A_manager_assigned_a_moment_ago_takes_the_next_call()
+    {
+        var tenant = await TenantWithRoutingAsync();
+        var clientId = await RegisterClientAsync(tenant, "+79261230006", manager: null);
+        (await RouteAsync(tenant, "numa=79261230006")).Status.Should().Be(404);
+        await app.Host.Scenario(s =>
+        {
+            s.Put.Json(new { employeeId = 7 }).ToUrl($"/api/clients/{clientId}/personal-manager");
+            s.WithBearerToken(tenant.EmployeeToken(3));
+            s.StatusCodeShouldBe(204);
+        });
+        (await RouteAsync(tenant, "numa=79261230006")).Status.Should().Be(200);
+    }
+
+    [Fact]
+    public async Task Form_and_json_bodies_are_routed_too()
+    {
+        var tenant = await TenantWithRoutingAsync();
+        await RegisterClientAsync(tenant, "+79261230007", manager: 7);
+        var client = app.Host.Server.CreateClient();
+        var form = await client.PostAsync(tenant.HookPath, new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["event"] = "redirect_incoming", ["numa"] = "\"79261230007\"", ["call_session_id"] = "{{call_session_id}}",
+        }));
+        form.StatusCode.Should().Be(HttpStatusCode.OK);
+        var json = await client.PostAsync(tenant.HookPath,
+            new StringContent("""{"event":"redirect_incoming","numa":"79261230007","cdr_id":123}""", System.Text.Encoding.UTF8, "application/json"));
+        json.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await json.Content.ReadAsStringAsync()).Should().Contain("79160000007");
+    }
+
+    [Fact]
+    public async Task The_same_number_in_another_account_is_not_this_accounts_client()
+    {
+        var mine = await TenantWithRoutingAsync();
+        var other = await TenantWithRoutingAsync();
+        await RegisterClientAsync(mine, "+79261230008", manager: 7);
+        (await RouteAsync(other, "numa=79261230008")).Body.GetProperty("reason").GetString().Should().Be("unknown-caller");
+        (await RouteAsync(mine, "numa=79261230008")).Status.Should().Be(200);
+    }
+
+    private Task<IScenarioResult> RouteByHostAsync(string subdomain, string source, string query, int status, string @event = "redirect_incoming") =>
+        app.Host.Scenario(s =>
+        {
+            s.Get.Url($"/hook/uis?event={@event}&{query}");
+            s.ConfigureHttpContext(context =>
+            {
+                context.Request.Host = new HostString($"{subdomain}.{AppFixture.RoutingBaseDomain}");
+                context.Connection.RemoteIpAddress = IPAddress.Parse(source);
+            });
+            s.StatusCodeShouldBe(status);
+        });
+
+    [Fact]
+    public async Task The_setup_guides_url_names_the_account_by_subdomain_and_answers_only_allowed_sources()
+    {
+        var tenant = await TenantWithRoutingAsync();
+        await RegisterClientAsync(tenant, "+79261230009", manager: 7);
+
+        var routed = await RouteByHostAsync(tenant.Id, AllowedSource, "numa=79261230009", 200);
+        (await routed.ReadAsJsonAsync<JsonElement>()).GetProperty("phones")[0].GetString().Should().Be("79160000007");
+        await RouteByHostAsync(tenant.Id, "198.51.100.77", "numa=79261230009", 200);
+        await RouteByHostAsync(tenant.Id, "192.0.2.1", "numa=79261230009", 403);
+        await RouteByHostAsync("no-such-account", AllowedSource, "numa=79261230009", 404);
+
+        var unconfigured = await app.Host.CreateTenantAsync();
+        await RouteByHostAsync(unconfigured.Id, AllowedSource, "numa=79261230009", 403);
+    }
+
+    [Fact]
+    public async Task The_routing_url_takes_only_routing_requests()
+    {
+        var tenant = await TenantWithRoutingAsync();
+        await RouteByHostAsync(tenant.Id, AllowedSource, $"call_hash={Scenarios.NewSession()}", 404, @event: "call_start");
+    }
+}
