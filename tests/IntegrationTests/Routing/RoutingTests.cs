@@ -151,6 +151,25 @@ public sealed class RoutingTests(AppFixture app)
         (await RouteAsync(mine, "numa=79261230008")).Status.Should().Be(200);
     }
 
+    [Fact]
+    public async Task The_call_history_shows_the_routing_decision_whichever_arrived_first()
+    {
+        var tenant = await TenantWithRoutingAsync();
+        await RegisterClientAsync(tenant, "+79261230010", manager: 7);
+        var routedFirst = Scenarios.NewSession();
+        var notifiedFirst = Scenarios.NewSession();
+        await RouteAsync(tenant, $"numa=79261230010&call_session_id={routedFirst}");
+        await app.Host.NotifyAsync(tenant, Scenarios.IncomingStart(routedFirst, client: "79261230010"));
+        await app.Host.NotifyAsync(tenant, Scenarios.IncomingStart(notifiedFirst, client: "79261239999"));
+        await RouteAsync(tenant, $"numa=79261239999&call_session_id={notifiedFirst}");
+
+        var page = await app.Host.GetJsonAsync<CallPage>("/api/calls", tenant.AdminToken);
+        page.Items.Single(c => c.UisCallSessionId == routedFirst).Routing.Should().Be(new CallRoutingView("routed", 7, null));
+        page.Items.Single(c => c.UisCallSessionId == notifiedFirst).Routing.Should().Be(new CallRoutingView("fell-back", null, "unknown-caller"));
+        var callId = global::Calls.Call.IdForUisSession(routedFirst);
+        (await app.Host.GetJsonAsync<CallView>($"/api/calls/{callId}", tenant.AdminToken)).Routing!.EmployeeId.Should().Be(7);
+    }
+
     private Task<IScenarioResult> RouteByHostAsync(string subdomain, string source, string query, int status, string @event = "redirect_incoming") =>
         app.Host.Scenario(s =>
         {

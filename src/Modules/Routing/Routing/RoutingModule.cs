@@ -1,4 +1,5 @@
 using Marten;
+using Routing.Contracts;
 
 namespace Routing;
 
@@ -6,5 +7,6 @@ public static class RoutingModule
 {
     public static void ConfigureMarten(StoreOptions options)
     {
+        options.Schema.For<CallRouting>();
     }
 }

@@ -28,10 +28,15 @@ public sealed class CallHistoryEntry
     /// when the history is read, from Leads' <see cref="Leads.Contracts.LinkedCall"/>.
     /// </summary>
     public Guid? ClientId { get; set; }
+    /// <summary>Routing's latest decision for the call's UIS session, if UIS asked; filled when read, like <see cref="ClientId"/>.</summary>
+    public CallRoutingView? Routing { get; set; }
     /// <summary>Newest-first order of the history: start time, then id. A database column, not part of the API.</summary>
     [JsonIgnore]
     public string SortKey => $"{StartedAt.UtcTicks:D19}{Id:N}";
 }
+
+/// <param name="Outcome"><c>routed</c> or <c>fell-back</c>.</param>
+public sealed record CallRoutingView(string Outcome, int? EmployeeId, string? Reason);
 
 public static class CallStatus
 {

@@ -4,6 +4,7 @@ using BuildingBlocks.Uis;
 using Integration.Contracts;
 using Leads.Contracts;
 using Marten;
+using Routing.Contracts;
 using Microsoft.AspNetCore.Http;
 
 namespace Routing.Uis;
@@ -90,6 +91,8 @@ public static class RouteIncomingCall
         session.Events.Append(routingId, decision.Outcome == RoutingOutcome.Routed
             ? new CallRoutedToManager(routingId, request.UisCallSessionId, request.Caller!, decision.ClientId!.Value, decision.EmployeeId!.Value, decision.Phones, now)
             : new CallRoutingFellBack(routingId, request.UisCallSessionId, request.Caller, decision.Reason!, decision.ClientId, decision.EmployeeId, now));
+        if (request.UisCallSessionId is { } uisSession)
+            session.Store(new CallRouting(uisSession, decision.Outcome, decision.EmployeeId, decision.Reason));
         await session.SaveChangesAsync(ct);
 
         if (decision.Status != 200) return TypedResults.Json(new { reason = decision.Reason }, statusCode: decision.Status);
