@@ -170,6 +170,34 @@ public sealed class RoutingTests(AppFixture app)
         (await app.Host.GetJsonAsync<CallView>($"/api/calls/{callId}", tenant.AdminToken)).Routing!.EmployeeId.Should().Be(7);
     }
 
+    [Fact]
+    public async Task Decisions_are_listed_for_audit_newest_first_in_the_period_and_only_this_accounts()
+    {
+        var tenant = await TenantWithRoutingAsync();
+        var other = await TenantWithRoutingAsync();
+        await RegisterClientAsync(tenant, "+79261230011", manager: 7);
+        var before = DateTimeOffset.UtcNow.AddSeconds(-1);
+        await RouteAsync(tenant, $"numa=79261230011&call_session_id={Scenarios.NewSession()}");
+        await RouteAsync(tenant, "numa=79261230012");
+        await RouteAsync(other, "numa=79261230013");
+
+        var from = Uri.EscapeDataString(before.ToString("O"));
+        var decisions = await app.Host.GetJsonAsync<List<JsonElement>>($"/api/routing/decisions?from={from}", tenant.AdminToken);
+        decisions.Select(d => (d.GetProperty("outcome").GetString(), d.GetProperty("callerPhone").GetString()))
+            .Should().Equal(("fell-back", "+79261230012"), ("routed", "+79261230011"));
+        decisions[1].GetProperty("employeeId").GetInt32().Should().Be(7);
+        decisions[0].GetProperty("reason").GetString().Should().Be("unknown-caller");
+
+        var to = Uri.EscapeDataString(before.ToString("O"));
+        (await app.Host.GetJsonAsync<List<JsonElement>>($"/api/routing/decisions?to={to}", tenant.AdminToken)).Should().BeEmpty();
+        await app.Host.Scenario(s =>
+        {
+            s.Get.Url("/api/routing/decisions");
+            s.WithBearerToken(tenant.EmployeeToken(7));
+            s.StatusCodeShouldBe(403);
+        });
+    }
+
     private Task<IScenarioResult> RouteByHostAsync(string subdomain, string source, string query, int status, string @event = "redirect_incoming") =>
         app.Host.Scenario(s =>
         {
