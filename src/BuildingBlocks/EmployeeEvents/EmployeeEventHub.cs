@@ -4,7 +4,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Npgsql;
+using BuildingBlocks.Postgres;
 
 namespace BuildingBlocks.EmployeeEvents;
 
@@ -43,31 +43,8 @@ public sealed class EmployeeEventHub(IConfiguration configuration, ILogger<Emplo
 
     public int OpenStreams => _subscriptions.Count;
 
-    protected override async Task ExecuteAsync(CancellationToken stopping)
-    {
-        var connectionString = new NpgsqlConnectionStringBuilder(configuration.GetConnectionString("Postgres")) { KeepAlive = 30 }.ConnectionString;
-        while (!stopping.IsCancellationRequested)
-        {
-            try
-            {
-                await using var connection = new NpgsqlConnection(connectionString);
-                await connection.OpenAsync(stopping);
-                connection.Notification += (_, args) => Dispatch(args.Payload);
-                await using (var listen = new NpgsqlCommand($"listen {Channel}", connection)) await listen.ExecuteNonQueryAsync(stopping);
-                _listening.TrySetResult();
-                while (true) await connection.WaitAsync(stopping);
-            }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                logger.LogWarning(e, "Listening for employee events failed; reconnecting");
-                await Task.Delay(TimeSpan.FromSeconds(1), stopping).ContinueWith(_ => { });
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stopping) =>
+        PostgresNotifications.ListenAsync(configuration.GetConnectionString("Postgres")!, Channel, Dispatch, () => _listening.TrySetResult(), logger, stopping);
 
     private void Dispatch(string payload)
     {

@@ -125,6 +125,35 @@ public sealed class RoutingTests(AppFixture app)
     }
 
     [Fact]
+    public async Task Routing_answers_from_memory_and_a_change_announced_by_another_node_reaches_it()
+    {
+        var tenant = await TenantWithRoutingAsync();
+        var clientId = await RegisterClientAsync(tenant, "+79261230014", manager: 7);
+        (await RouteAsync(tenant, "numa=79261230014")).Status.Should().Be(200);
+
+        // Another node unassigns the manager: the card changes in PostgreSQL behind this node's back…
+        await using var otherNode = new Npgsql.NpgsqlConnection(app.ConnectionString);
+        await otherNode.OpenAsync();
+        await using (var change = new Npgsql.NpgsqlCommand(
+            "update envycrm.mt_doc_clientcard set data = jsonb_set(data, '{PersonalManagerId}', 'null'), mt_last_modified = now() where id = $1", otherNode))
+        {
+            change.Parameters.AddWithValue(clientId);
+            (await change.ExecuteNonQueryAsync()).Should().Be(1);
+        }
+        (await RouteAsync(tenant, "numa=79261230014")).Status.Should().Be(200, "the answer comes from this node's memory, not from the database");
+
+        // …and announces it, as its commit would.
+        const string channel = global::Leads.ManagerLookups.CardChanges.Channel;
+        await using (var announce = new Npgsql.NpgsqlCommand($"select pg_notify('{channel}', $1)", otherNode))
+        {
+            announce.Parameters.AddWithValue(JsonSerializer.Serialize(new global::Leads.ManagerLookups.CardChanges.Changed(tenant.Id, [clientId])));
+            await announce.ExecuteNonQueryAsync();
+        }
+        var after = await Eventually.Async(() => RouteAsync(tenant, "numa=79261230014"), answer => answer.Status == 404);
+        after.Body.GetProperty("reason").GetString().Should().Be("no-personal-manager");
+    }
+
+    [Fact]
     public async Task Form_and_json_bodies_are_routed_too()
     {
         var tenant = await TenantWithRoutingAsync();

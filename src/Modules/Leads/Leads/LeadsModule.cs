@@ -19,6 +19,12 @@ public static class LeadsModule
         options.Schema.For<OpenLeadPhone>();
     }
 
-    public static IServiceCollection AddLeadsModule(this IServiceCollection services) =>
-        services.AddSingleton<IManagerLookup, ManagerLookup>();
+    public static IServiceCollection AddLeadsModule(this IServiceCollection services)
+    {
+        services.AddSingleton<CardIndex>();
+        services.AddSingleton<CardIndexHost>().AddHostedService(s => s.GetRequiredService<CardIndexHost>());
+        services.AddSingleton<CardChanges>();
+        services.ConfigureMarten((provider, options) => options.Listeners.Add(provider.GetRequiredService<CardChanges>()));
+        return services.AddSingleton<IManagerLookup, ManagerLookup>();
+    }
 }

@@ -1,3 +1,4 @@
+using BuildingBlocks.EmployeeEvents;
 using Calls.Contracts;
 using Integration.Contracts;
 using Leads.ClientCards;
@@ -59,7 +60,7 @@ public static class LinkCallsToCardsHandler
             if (change.EndedStatus is { } status)
             {
                 if (call.ClientId is { } personId) session.Events.Append(personId, new LinkedCallFinished(personId, change.CallId, status));
-                foreach (var e in ScreenPops.Ended(session.TenantId, call.Recipients, change)) session.QueueOperation(new NotifyEmployees(e));
+                foreach (var e in ScreenPops.Ended(session.TenantId, call.Recipients, change)) session.QueueOperation(new PgNotify(EmployeeEventHub.Channel, EmployeeEventHub.Payload(e)));
             }
         }
 
@@ -68,13 +69,13 @@ public static class LinkCallsToCardsHandler
             var managers = await ClientCardView.ManagerNamesAsync(pops.Select(p => p.Card).OfType<ClientCard>(), session, ct);
             foreach (var (change, card, newLead, recipients) in pops)
                 if (ScreenPops.Started(session.TenantId, recipients, change, card, newLead, managers) is { } e)
-                    session.QueueOperation(new NotifyEmployees(e));
+                    session.QueueOperation(new PgNotify(EmployeeEventHub.Channel, EmployeeEventHub.Payload(e)));
         }
     }
 
     /// <summary>When several cards share the number: a client before a lead, then the oldest.</summary>
     public static ClientCard? CardOf(IReadOnlyList<ClientCard> cards) =>
-        cards.OrderBy(c => c.Kind == PersonKind.Client ? 0 : 1).ThenBy(c => c.FirstContactAt).ThenBy(c => c.Id).FirstOrDefault();
+        cards.OrderBy(c => ClientCard.Precedence(c.Kind, c.FirstContactAt, c.Id)).FirstOrDefault();
 
     /// <summary>
     /// Who sees the call: the calling employee for an outgoing call; for an incoming one, the

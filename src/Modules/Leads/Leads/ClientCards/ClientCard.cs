@@ -31,6 +31,10 @@ public sealed class ClientCard
     /// <summary>The last <see cref="RecentCallsShown"/> calls, newest first.</summary>
     public List<CardCall> RecentCalls { get; set; } = [];
 
+    /// <summary>When several cards hold one number, the call and the routing go to the first by this key: a client before a lead, then the oldest.</summary>
+    public static (int, DateTimeOffset, Guid) Precedence(string kind, DateTimeOffset firstContactAt, Guid id) =>
+        (kind == PersonKind.Client ? 0 : 1, firstContactAt, id);
+
     /// <summary>
     /// Cards holding the number (E.164): containment on the phones alone, the expression of the
     /// card table's GIN index (LeadsModule). Marten's own <c>Phones.Contains</c> tests the whole document.

@@ -5,11 +5,19 @@ using Marten;
 
 namespace Leads.ManagerLookups;
 
-/// <summary>The manager lookup read from the cards themselves (the phones' GIN index), so an assignment counts from its commit on.</summary>
-public sealed class ManagerLookup(IDocumentStore store) : IManagerLookup
+/// <summary>
+/// The manager lookup: from the in-memory card index once it is filled (no database on the
+/// routing path), from the cards' phone index in PostgreSQL until then.
+/// </summary>
+public sealed class ManagerLookup(CardIndex index, IDocumentStore store) : IManagerLookup
 {
     public async ValueTask<CardManager?> FindAsync(string tenant, string phone, CancellationToken ct)
     {
+        if (index.Ready)
+            return index.Find(tenant, phone).OrderBy(c => ClientCard.Precedence(c.Kind, c.FirstContactAt, c.Id)).FirstOrDefault() is { } indexed
+                ? new CardManager(indexed.Id, indexed.ManagerId)
+                : null;
+
         await using var session = store.QuerySession(tenant);
         var cards = await session.Query<ClientCard>().Where(ClientCard.Holds(phone)).ToListAsync(ct);
         return LinkCallsToCardsHandler.CardOf(cards) is { } card ? new CardManager(card.Id, card.PersonalManagerId) : null;

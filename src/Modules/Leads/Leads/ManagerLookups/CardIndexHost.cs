@@ -1,0 +1,59 @@
+using System.Text.Json;
+using BuildingBlocks.Postgres;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Leads.ManagerLookups;
+
+/// <summary>
+/// Fills the card index at start-up and applies the card changes other nodes announce. It listens
+/// before it reads, so nothing committed meanwhile is missed (a later read of a card wins).
+/// </summary>
+public sealed class CardIndexHost(CardIndex index, IConfiguration configuration, ILogger<CardIndexHost> logger) : BackgroundService
+{
+    private readonly Lazy<NpgsqlDataSource> _database = new(() =>
+        NpgsqlDataSource.Create(PostgresConnectionString.Tuned(configuration.GetConnectionString("Postgres")!)));
+
+    public Task RefreshAsync(CardChanges.Changed changed, CancellationToken ct) =>
+        index.RefreshAsync(_database.Value, changed.Tenant, changed.Ids, ct);
+
+    protected override async Task ExecuteAsync(CancellationToken stopping)
+    {
+        var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var listener = PostgresNotifications.ListenAsync(configuration.GetConnectionString("Postgres")!, CardChanges.Channel,
+            Announced, () => listening.TrySetResult(), logger, stopping);
+        await listening.Task.WaitAsync(stopping);
+        while (!index.Ready && !stopping.IsCancellationRequested)
+        {
+            try
+            {
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                await index.FillAsync(_database.Value, stopping);
+                index.MarkReady();
+                logger.LogInformation("Card index filled: {Count} cards in {Seconds:F1} s", index.Count, clock.Elapsed.TotalSeconds);
+            }
+            catch (Exception e) when (!stopping.IsCancellationRequested)
+            {
+                logger.LogWarning(e, "Filling the card index failed; trying again");
+                await Task.Delay(TimeSpan.FromSeconds(2), stopping);
+            }
+        }
+        await listener;
+    }
+
+    private void Announced(string payload)
+    {
+        if (JsonSerializer.Deserialize<CardChanges.Changed>(payload) is not { } changed) return;
+        _ = RefreshAsync(changed, CancellationToken.None).ContinueWith(
+            t => logger.LogWarning(t.Exception, "Refreshing {Count} cards of {Tenant} failed", changed.Ids.Length, changed.Tenant),
+            TaskContinuationOptions.OnlyOnFaulted);
+    }
+
+    public override void Dispose()
+    {
+        if (_database.IsValueCreated) _database.Value.Dispose();
+        base.Dispose();
+    }
+}

@@ -1,0 +1,48 @@
+using Leads.ManagerLookups;
+
+namespace UnitTests.Leads;
+
+public sealed class CardIndexTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 28, 10, 0, 0, TimeSpan.Zero);
+    private static readonly DateTime Read1 = new(2026, 11, 28, 10, 0, 0, DateTimeKind.Utc);
+
+    private static IndexedCard Card(Guid id, string[] phones, int? manager, DateTime modified) =>
+        new(id, "client", T0, manager, phones, modified);
+
+    [Fact]
+    public void A_card_is_found_by_each_of_its_numbers_in_its_own_tenant_only()
+    {
+        var index = new CardIndex();
+        var id = Guid.NewGuid();
+        index.Put("acme", id, Card(id, ["+79261110001", "+79261110002"], 7, Read1));
+        index.Find("acme", "+79261110002").Should().ContainSingle().Which.ManagerId.Should().Be(7);
+        index.Find("other", "+79261110002").Should().BeEmpty();
+    }
+
+    [Fact]
+    public void A_newer_read_replaces_the_card_and_its_numbers_and_an_older_read_does_not()
+    {
+        var index = new CardIndex();
+        var id = Guid.NewGuid();
+        index.Put("acme", id, Card(id, ["+79261110001"], 7, Read1));
+        index.Put("acme", id, Card(id, ["+79261110003"], 8, Read1.AddSeconds(1)));
+        index.Find("acme", "+79261110001").Should().BeEmpty("the number left the card");
+        index.Find("acme", "+79261110003").Single().ManagerId.Should().Be(8);
+
+        index.Put("acme", id, Card(id, ["+79261110001"], 7, Read1));
+        index.Find("acme", "+79261110003").Single().ManagerId.Should().Be(8, "a read older than the one held changes nothing");
+    }
+
+    [Fact]
+    public void Two_cards_may_share_a_number_and_a_removed_card_leaves_it()
+    {
+        var index = new CardIndex();
+        var (first, second) = (Guid.NewGuid(), Guid.NewGuid());
+        index.Put("acme", first, Card(first, ["+79261110004"], 7, Read1));
+        index.Put("acme", second, Card(second, ["+79261110004"], 8, Read1));
+        index.Find("acme", "+79261110004").Should().HaveCount(2);
+        index.Put("acme", first, null);
+        index.Find("acme", "+79261110004").Should().ContainSingle().Which.Id.Should().Be(second);
+    }
+}
