@@ -195,6 +195,42 @@ public sealed class CallCardTests(AppFixture app)
         }
     }
 
+    [Fact]
+    public async Task Calls_and_card_edits_racing_on_one_client_leave_the_card_equal_to_its_events()
+    {
+        var tenant = await app.Host.CreateTenantAsync();
+        var clientId = await RegisterClientAsync(tenant, "+79261110009");
+        var sessions = Enumerable.Range(0, 10).Select(_ => Scenarios.NewSession()).ToList();
+        var calls = sessions.Select(async session =>
+        {
+            await app.Host.NotifyAsync(tenant, Scenarios.IncomingStart(session, client: "79261110009"));
+            await app.Host.NotifyAsync(tenant, Scenarios.End(session, talk: 0, client: "79261110009"));
+        });
+        var edits = Enumerable.Range(1, 10).Select(async manager =>
+        {
+            // An edit that loses the race to a call is refused (409) rather than lost; the CRM retries.
+            for (var attempt = 0; attempt < 20; attempt++)
+            {
+                var result = await app.Host.Scenario(s =>
+                {
+                    s.Put.Json(new { employeeId = manager }).ToUrl($"/api/clients/{clientId}/personal-manager");
+                    s.WithBearerToken(tenant.AdminToken);
+                    s.IgnoreStatusCode();
+                });
+                if (result.Context.Response.StatusCode == 204) return;
+            }
+        });
+        await Task.WhenAll(calls.Concat(edits));
+
+        var card = await CardAsync(tenant, clientId, c => c.MissedCount == sessions.Count);
+        await using var query = app.Store.QuerySession(tenant.Id);
+        var events = (await query.Events.FetchStreamAsync(clientId)).Select(e => e.Data).ToList();
+        card.CallCount.Should().Be(events.OfType<global::Leads.CallLinkedToPerson>().Count()).And.Be(sessions.Count);
+        var lastManager = events.OfType<global::Leads.PersonalManagerAssigned>().LastOrDefault()?.EmployeeId;
+        (await app.Host.GetJsonAsync<System.Text.Json.JsonElement>($"/api/clients/{clientId}", tenant.AdminToken))
+            .GetProperty("personalManager").GetProperty("employeeId").GetInt32().Should().Be(lastManager!.Value);
+    }
+
     /// <summary>Waits until Leads has linked (or decided not to link) these calls: their <see cref="LinkedCall"/> exists.</summary>
     private async Task LeadsHaveSeenAsync(Scenarios.TestTenant tenant, params long[] sessions)
     {

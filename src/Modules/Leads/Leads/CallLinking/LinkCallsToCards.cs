@@ -39,6 +39,9 @@ public static class LinkCallsToCardsHandler
         var lineStaff = lineEmployees is null ? new Dictionary<string, IReadOnlyList<int>>() : (await lineEmployees).ToDictionary(l => l.Id, l => l.EmployeeIds);
 
         var pops = new List<(CallChange Change, ClientCard? Card, bool NewLead, IReadOnlyList<int>? Recipients)>();
+        var personEvents = new Dictionary<Guid, List<object>>();
+        var newLeads = new HashSet<Guid>();
+        void Add(Guid personId, object e) => (personEvents.TryGetValue(personId, out var list) ? list : personEvents[personId] = []).Add(e);
         foreach (var change in activity.Changes)
         {
             if (!linked.TryGetValue(change.CallId, out var call))
@@ -49,20 +52,23 @@ public static class LinkCallsToCardsHandler
                 {
                     var captured = new LeadCaptured(Guid.CreateVersion7(change.At), change.ClientPhone!, LeadSource, change.Line, change.CallId, change.At);
                     session.Insert(new OpenLeadPhone(captured.Phone, captured.PersonId));
-                    session.Events.StartStream<Person>(captured.PersonId, captured);
+                    newLeads.Add(captured.PersonId);
+                    Add(captured.PersonId, captured);
                     card = knownCards[captured.Phone] = ClientCardProjection.Create(captured);
                 }
                 call = linked[change.CallId] = new LinkedCall(change.CallId, card?.Id, Recipients(change, card, lineStaff));
                 session.Insert(call); // a batch linking the same call at the same moment fails here and runs again
-                if (card is not null) session.Events.Append(card.Id, new CallLinkedToPerson(card.Id, change.CallId, change.Direction, change.At));
+                if (card is not null) Add(card.Id, new CallLinkedToPerson(card.Id, change.CallId, change.Direction, change.At));
                 if (change.EndedStatus is null) pops.Add((change, card, newLead, call.Recipients));
             }
             if (change.EndedStatus is { } status)
             {
-                if (call.ClientId is { } personId) session.Events.Append(personId, new LinkedCallFinished(personId, change.CallId, status));
+                if (call.ClientId is { } personId) Add(personId, new LinkedCallFinished(personId, change.CallId, status));
                 foreach (var e in ScreenPops.Ended(session.TenantId, call.Recipients, change)) session.QueueOperation(new PgNotify(EmployeeEventHub.Channel, EmployeeEventHub.Payload(e)));
             }
         }
+
+        await AppendAsync(session, personEvents, newLeads, ct);
 
         if (pops.Count > 0)
         {
@@ -70,6 +76,27 @@ public static class LinkCallsToCardsHandler
             foreach (var (change, card, newLead, recipients) in pops)
                 if (ScreenPops.Started(session.TenantId, recipients, change, card, newLead, managers) is { } e)
                     session.QueueOperation(new PgNotify(EmployeeEventHub.Channel, EmployeeEventHub.Payload(e)));
+        }
+    }
+
+    /// <summary>
+    /// Appends with the version each person's stream had when read: a concurrent change of the same
+    /// person (an employee editing the card, another node) fails this transaction, which runs again,
+    /// instead of one inline card update silently overwriting the other.
+    /// </summary>
+    private static async Task AppendAsync(IDocumentSession session, Dictionary<Guid, List<object>> personEvents, HashSet<Guid> newLeads, CancellationToken ct)
+    {
+        foreach (var lead in newLeads) session.Events.StartStream<Person>(lead, personEvents[lead].ToArray());
+        var existing = personEvents.Keys.Where(id => !newLeads.Contains(id)).ToArray();
+        if (existing.Length == 0) return;
+        var query = session.CreateBatchQuery();
+        var states = existing.ToDictionary(id => id, id => query.Events.FetchStreamState(id));
+        await query.Execute(ct);
+        foreach (var (id, state) in states)
+        {
+            var events = personEvents[id];
+            if (await state is { } current) session.Events.Append(id, current.Version + events.Count, events.ToArray());
+            else session.Events.Append(id, events.ToArray());
         }
     }
 
