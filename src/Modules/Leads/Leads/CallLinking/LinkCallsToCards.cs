@@ -34,8 +34,13 @@ public static class LinkCallsToCardsHandler
 
         var linked = (await linkedCalls).ToDictionary(c => c.Id);
         var knownCards = new Dictionary<string, ClientCard>();
+        var versions = new Dictionary<Guid, long>();
         for (var i = 0; i < phones.Length; i++)
-            if (CardOf(await cardsOfPhones[i]) is { } card) knownCards[phones[i]] = card;
+        {
+            var cards = await cardsOfPhones[i];
+            foreach (var read in cards) versions[read.Id] = read.Version;
+            if (CardOf(cards) is { } card) knownCards[phones[i]] = card;
+        }
         var lineStaff = lineEmployees is null ? new Dictionary<string, IReadOnlyList<int>>() : (await lineEmployees).ToDictionary(l => l.Id, l => l.EmployeeIds);
 
         var pops = new List<(CallChange Change, ClientCard? Card, bool NewLead, IReadOnlyList<int>? Recipients)>();
@@ -68,7 +73,7 @@ public static class LinkCallsToCardsHandler
             }
         }
 
-        await AppendAsync(session, personEvents, newLeads, ct);
+        await AppendAsync(session, personEvents, newLeads, versions, ct);
 
         if (pops.Count > 0)
         {
@@ -84,18 +89,24 @@ public static class LinkCallsToCardsHandler
     /// person (an employee editing the card, another node) fails this transaction, which runs again,
     /// instead of one inline card update silently overwriting the other.
     /// </summary>
-    private static async Task AppendAsync(IDocumentSession session, Dictionary<Guid, List<object>> personEvents, HashSet<Guid> newLeads, CancellationToken ct)
+    private static async Task AppendAsync(IDocumentSession session, Dictionary<Guid, List<object>> personEvents, HashSet<Guid> newLeads,
+        Dictionary<Guid, long> versions, CancellationToken ct)
     {
         foreach (var lead in newLeads) session.Events.StartStream<Person>(lead, personEvents[lead].ToArray());
-        var existing = personEvents.Keys.Where(id => !newLeads.Contains(id)).ToArray();
-        if (existing.Length == 0) return;
-        var query = session.CreateBatchQuery();
-        var states = existing.ToDictionary(id => id, id => query.Events.FetchStreamState(id));
-        await query.Execute(ct);
-        foreach (var (id, state) in states)
+        // Usually the cards read by phone give the versions; a card that no longer holds the call's number is asked for.
+        var unread = personEvents.Keys.Where(id => !newLeads.Contains(id) && !versions.ContainsKey(id)).ToArray();
+        if (unread.Length > 0)
         {
-            var events = personEvents[id];
-            if (await state is { } current) session.Events.Append(id, current.Version + events.Count, events.ToArray());
+            var query = session.CreateBatchQuery();
+            var states = unread.ToDictionary(id => id, id => query.Events.FetchStreamState(id));
+            await query.Execute(ct);
+            foreach (var (id, state) in states)
+                if (await state is { } current) versions[id] = current.Version;
+        }
+        foreach (var (id, events) in personEvents)
+        {
+            if (newLeads.Contains(id)) continue;
+            if (versions.TryGetValue(id, out var version)) session.Events.Append(id, version + events.Count, events.ToArray());
             else session.Events.Append(id, events.ToArray());
         }
     }

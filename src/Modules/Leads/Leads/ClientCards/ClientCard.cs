@@ -30,6 +30,8 @@ public sealed class ClientCard
     public int MissedCount { get; set; }
     /// <summary>The last <see cref="RecentCallsShown"/> calls, newest first.</summary>
     public List<CardCall> RecentCalls { get; set; } = [];
+    /// <summary>The person stream's version this card reflects (set by Marten); appends state it as the version they expect.</summary>
+    public long Version { get; set; }
 
     /// <summary>When several cards hold one number, the call and the routing go to the first by this key: a client before a lead, then the oldest.</summary>
     public static (int, DateTimeOffset, Guid) Precedence(string kind, DateTimeOffset firstContactAt, Guid id) =>
