@@ -50,7 +50,8 @@ var load = new Load(http, hook, sessions);
 if (options.PopupOnly)
 {
     Console.WriteLine("warming up at the screen-pop rate…");
-    await load.FixedRateAsync(options.PopupRate, TimeSpan.FromSeconds(5));
+    // Long enough for tiered JIT and Wolverine's code generation to settle: measure the steady state.
+    await load.FixedRateAsync(options.PopupRate, TimeSpan.FromSeconds(20));
     await PopupRunAsync();
     return 0;
 }
