@@ -53,6 +53,7 @@ public static class UisHooks
     {
         var services = context.RequestServices;
         return RouteIncomingCall.AnswerAsync(tenant, bySecret, received, context, services.GetRequiredService<IDocumentStore>(),
-            services.GetRequiredService<IManagerLookup>(), services.GetRequiredService<TimeProvider>());
+            services.GetRequiredService<IManagerLookup>(), services.GetRequiredService<Integration.Contracts.IRoutingDirectory>(),
+            services.GetRequiredService<TimeProvider>());
     }
 }

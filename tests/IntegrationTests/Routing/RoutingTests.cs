@@ -154,6 +154,33 @@ public sealed class RoutingTests(AppFixture app)
     }
 
     [Fact]
+    public async Task The_routing_setup_is_read_from_memory_and_dropped_when_another_node_changes_it()
+    {
+        var tenant = await TenantWithRoutingAsync();
+        await RegisterClientAsync(tenant, "+79261230015", manager: 7);
+        (await RouteAsync(tenant, "numa=79261230015")).Status.Should().Be(200);
+
+        await using var otherNode = new Npgsql.NpgsqlConnection(app.ConnectionString);
+        await otherNode.OpenAsync();
+        await using (var change = new Npgsql.NpgsqlCommand(
+            "update envycrm.mt_doc_routingsettings set data = jsonb_set(data, '{Enabled}', 'false') where tenant_id = $1", otherNode))
+        {
+            change.Parameters.AddWithValue(tenant.Id);
+            (await change.ExecuteNonQueryAsync()).Should().Be(1);
+        }
+        (await RouteAsync(tenant, "numa=79261230015")).Status.Should().Be(200, "this node answers from memory");
+
+        const string channel = global::Integration.Routing.RoutingDirectory.Channel;
+        await using (var announce = new Npgsql.NpgsqlCommand($"select pg_notify('{channel}', $1)", otherNode))
+        {
+            announce.Parameters.AddWithValue(tenant.Id);
+            await announce.ExecuteNonQueryAsync();
+        }
+        var after = await Eventually.Async(() => RouteAsync(tenant, "numa=79261230015"), answer => answer.Status == 404);
+        after.Body.GetProperty("reason").GetString().Should().Be("routing-off");
+    }
+
+    [Fact]
     public async Task Form_and_json_bodies_are_routed_too()
     {
         var tenant = await TenantWithRoutingAsync();

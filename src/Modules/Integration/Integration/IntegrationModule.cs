@@ -2,6 +2,7 @@ using BuildingBlocks.Tenancy;
 using Integration.Contracts;
 using Integration.Employees;
 using Integration.Lines;
+using Integration.Routing;
 using Integration.Tenants;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,6 +22,12 @@ public static class IntegrationModule
         options.Schema.For<EmployeeAvailability>();
     }
 
-    public static IServiceCollection AddIntegrationModule(this IServiceCollection services) =>
-        services.AddSingleton<ITenantDirectory, TenantDirectory>();
+    public static IServiceCollection AddIntegrationModule(this IServiceCollection services)
+    {
+        services.AddSingleton<RoutingDirectory>();
+        services.AddSingleton<IRoutingDirectory>(s => s.GetRequiredService<RoutingDirectory>());
+        services.AddHostedService(s => s.GetRequiredService<RoutingDirectory>());
+        services.ConfigureMarten((provider, options) => options.Listeners.Add(provider.GetRequiredService<RoutingDirectory>()));
+        return services.AddSingleton<ITenantDirectory, TenantDirectory>();
+    }
 }

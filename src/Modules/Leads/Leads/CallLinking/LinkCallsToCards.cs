@@ -1,3 +1,4 @@
+using BuildingBlocks.Postgres;
 using BuildingBlocks.EmployeeEvents;
 using Calls.Contracts;
 using Integration.Contracts;

@@ -1,3 +1,4 @@
+using BuildingBlocks.Postgres;
 using System.Text.Json;
 using JasperFx.Events;
 using Marten;

@@ -63,28 +63,20 @@ public static class RouteIncomingCall
     /// routing stream, and answers. <paramref name="bySecret"/>: the request came at the secret link.
     /// </summary>
     public static async Task<IResult> AnswerAsync(string tenant, bool bySecret, UisRequestFields.Received received, HttpContext context,
-        IDocumentStore store, IManagerLookup lookup, TimeProvider clock)
+        IDocumentStore store, IManagerLookup lookup, IRoutingDirectory directory, TimeProvider clock)
     {
         var ct = context.RequestAborted;
         var request = RoutingRequest.Parse(received.Fields);
-        await using var session = store.LightweightSession(tenant);
-        var settings = await session.LoadAsync<RoutingSettings>(RoutingSettings.DocumentId, ct);
+        var setup = await directory.ForTenantAsync(tenant, ct);
+        var settings = setup.Settings;
         if (!bySecret && !IsAllowedSource(context.Connection.RemoteIpAddress, settings))
             return TypedResults.Json(new { reason = "source-not-allowed" }, statusCode: 403);
 
         var card = request.Caller is null ? null : await lookup.FindAsync(tenant, request.Caller, ct);
-        Employee? manager = null;
-        var available = true;
-        if (card?.EmployeeId is { } employeeId)
-        {
-            var batch = session.CreateBatchQuery();
-            var employee = batch.Load<Employee>(employeeId);
-            var availability = batch.Load<EmployeeAvailability>(employeeId);
-            await batch.Execute(ct);
-            manager = await employee;
-            available = (await availability)?.Available ?? true;
-        }
+        var manager = card?.EmployeeId is { } employeeId ? setup.Employees.GetValueOrDefault(employeeId) : null;
+        var available = card?.EmployeeId is not { } id || !setup.Unavailable.Contains(id);
         var decision = Decide(request, new RoutingFacts(settings, card, manager, available));
+        await using var session = store.LightweightSession(tenant);
 
         var now = clock.GetUtcNow();
         var routingId = RoutedCall.IdFor(request.UisCallSessionId, now);

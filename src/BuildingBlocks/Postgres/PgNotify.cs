@@ -1,7 +1,7 @@
 using System.Data.Common;
 using Weasel.Core;
 
-namespace Leads;
+namespace BuildingBlocks.Postgres;
 
 /// <summary>
 /// <c>pg_notify</c> inside the session's transaction: PostgreSQL delivers it on commit, and never
