@@ -1,4 +1,5 @@
 using Alba;
+using Microsoft.Extensions.DependencyInjection;
 using Leads.Contracts;
 using CallStream = global::Calls.Call;
 using IntegrationTests.Infrastructure;
@@ -229,6 +230,30 @@ public sealed class CallCardTests(AppFixture app)
         var lastManager = events.OfType<global::Leads.PersonalManagerAssigned>().LastOrDefault()?.EmployeeId;
         (await app.Host.GetJsonAsync<System.Text.Json.JsonElement>($"/api/clients/{clientId}", tenant.AdminToken))
             .GetProperty("personalManager").GetProperty("employeeId").GetInt32().Should().Be(lastManager!.Value);
+    }
+
+    [Fact]
+    public async Task A_call_activity_delivered_again_changes_nothing()
+    {
+        var tenant = await app.Host.CreateTenantAsync();
+        var clientId = await RegisterClientAsync(tenant, "+79261110011");
+        var session = Scenarios.NewSession();
+        await app.Host.NotifyAsync(tenant, Scenarios.IncomingStart(session, client: "79261110011"));
+        await app.Host.NotifyAsync(tenant, Scenarios.End(session, talk: 0, client: "79261110011"));
+        var card = await CardAsync(tenant, clientId, c => c.MissedCount == 1);
+
+        // What Wolverine would deliver again after a crash between Leads' commit and the message's completion.
+        var callId = CallStream.IdForUisSession(session);
+        var again = new global::Calls.Contracts.CallActivity([
+            new(callId, session, "in", "+79261110011", "+74993720692", null, card.LastCall!.At, Began: true, EndedStatus: null),
+            new(callId, session, "in", "+79261110011", "+74993720692", null, card.LastCall!.At, Began: false, EndedStatus: "missed"),
+        ]);
+        var bus = app.Host.Services.GetRequiredService<Wolverine.IMessageBus>();
+        await bus.InvokeForTenantAsync(tenant.Id, new[] { again });
+
+        var after = await app.Host.GetJsonAsync<Card>($"/api/clients/{clientId}", tenant.AdminToken);
+        after.CallCount.Should().Be(1);
+        after.MissedCount.Should().Be(1);
     }
 
     /// <summary>Waits until Leads has linked (or decided not to link) these calls: their <see cref="LinkedCall"/> exists.</summary>

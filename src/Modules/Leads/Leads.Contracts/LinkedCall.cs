@@ -7,4 +7,5 @@ namespace Leads.Contracts;
 /// the card in the history.
 /// </summary>
 /// <param name="Recipients">Employee ids; null means every employee of the tenant.</param>
-public sealed record LinkedCall(Guid Id, Guid? ClientId, IReadOnlyList<int>? Recipients);
+/// <param name="EndedStatus">Set once Leads has recorded the call's end: a redelivered end changes nothing.</param>
+public sealed record LinkedCall(Guid Id, Guid? ClientId, IReadOnlyList<int>? Recipients, string? EndedStatus = null);

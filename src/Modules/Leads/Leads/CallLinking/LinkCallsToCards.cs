@@ -67,8 +67,11 @@ public static class LinkCallsToCardsHandler
                 if (card is not null) Add(card.Id, new CallLinkedToPerson(card.Id, change.CallId, change.Direction, change.At));
                 if (change.EndedStatus is null) pops.Add((change, card, newLead, call.Recipients));
             }
-            if (change.EndedStatus is { } status)
+            // A message delivered again (a crash between this commit and Wolverine's completion) must not count the end twice.
+            if (change.EndedStatus is { } status && call.EndedStatus is null)
             {
+                call = linked[change.CallId] = call with { EndedStatus = status };
+                session.Store(call);
                 if (call.ClientId is { } personId) Add(personId, new LinkedCallFinished(personId, change.CallId, status));
                 foreach (var e in ScreenPops.Ended(session.TenantId, call.Recipients, change)) session.QueueOperation(new PgNotify(EmployeeEventHub.Channel, EmployeeEventHub.Payload(e)));
             }
