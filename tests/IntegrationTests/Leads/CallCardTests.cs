@@ -162,8 +162,7 @@ public sealed class CallCardTests(AppFixture app)
         var session = Scenarios.NewSession();
         await app.Host.NotifyAsync(other, Scenarios.IncomingStart(session, client: "79261110006"));
 
-        var call = await app.Host.GetJsonAsync<CallView>($"/api/calls/{CallStream.IdForUisSession(session)}", other.AdminToken);
-        call = await CallAsync(other, session, c => c.ClientId is not null);
+        var call = await CallAsync(other, session, c => c.ClientId is not null);
         call.ClientId.Should().NotBe(clientId, "the other account has no such client: its caller is a new lead there");
         (await app.Host.GetJsonAsync<Card>($"/api/clients/{clientId}", mine.AdminToken)).CallCount.Should().Be(0);
         await app.Host.Scenario(s =>

@@ -63,6 +63,17 @@ public sealed class RoutingTests(AppFixture app)
         });
     }
 
+    [Fact]
+    public async Task A_greeting_by_media_file_is_named_as_message_name()
+    {
+        var tenant = await TenantWithRoutingAsync(greeting: new { messageName = "hello-manager.mp3" });
+        await RegisterClientAsync(tenant, "+79261230016", manager: 7);
+        var (status, body) = await RouteAsync(tenant, "numa=79261230016");
+        status.Should().Be(200);
+        body.GetProperty("message_name").GetString().Should().Be("hello-manager.mp3");
+        body.TryGetProperty("text", out _).Should().BeFalse();
+    }
+
     [Theory]
     [InlineData("numa=79261230099", "unknown-caller", 404)]
     [InlineData("numa=79261230002", "no-personal-manager", 404)]

@@ -21,6 +21,8 @@ public sealed class RoutingDirectory(IServiceProvider services, IConfiguration c
     public const string Channel = "envycrm_routing_setup";
 
     private readonly ConcurrentDictionary<string, Task<RoutingSetup>> _tenants = new();
+    // Announcements are "<tenant> <node>": the committing node has dropped the setup already.
+    private readonly string _node = Guid.NewGuid().ToString("N");
     // Resolved on first use: this listener is part of the store's own options.
     private IDocumentStore Store => services.GetRequiredService<IDocumentStore>();
     private readonly CancellationTokenSource _stopping = new();
@@ -54,7 +56,7 @@ public sealed class RoutingDirectory(IServiceProvider services, IConfiguration c
 
     public override Task BeforeSaveChangesAsync(IDocumentSession session, CancellationToken token)
     {
-        if (ChangesSetup(session)) session.QueueOperation(new PgNotify(Channel, session.TenantId));
+        if (ChangesSetup(session)) session.QueueOperation(new PgNotify(Channel, $"{session.TenantId} {_node}"));
         return Task.CompletedTask;
     }
 
@@ -70,8 +72,14 @@ public sealed class RoutingDirectory(IServiceProvider services, IConfiguration c
     public Task StartAsync(CancellationToken ct)
     {
         _listening = PostgresNotifications.ListenAsync(configuration.GetConnectionString("Postgres")!, Channel,
-            tenant => _tenants.TryRemove(tenant, out _), () => _tenants.Clear(), logger, _stopping.Token);
+            Announced, () => _tenants.Clear(), logger, _stopping.Token);
         return Task.CompletedTask;
+    }
+
+    private void Announced(string payload)
+    {
+        var parts = payload.Split(' ');
+        if (parts.Length < 2 || parts[1] != _node) _tenants.TryRemove(parts[0], out _);
     }
 
     public async Task StopAsync(CancellationToken ct)

@@ -20,16 +20,16 @@ public static class LinkCallsToCardsHandler
 
     public static async Task Handle(CallActivity[] activities, IDocumentSession session, CancellationToken ct)
     {
-        var activity = new CallActivity(activities.SelectMany(a => a.Changes).ToList());
+        var changes = activities.SelectMany(a => a.Changes).ToList();
         // The cards read here stay in the session, so the inline projection finds them instead of
         // loading each one again inside SaveChanges.
         session.UseIdentityMapFor<ClientCard>();
         var query = session.CreateBatchQuery();
-        var callIds = activity.Changes.Select(c => c.CallId).Distinct().ToArray();
+        var callIds = changes.Select(c => c.CallId).Distinct().ToArray();
         var linkedCalls = query.LoadMany<LinkedCall>().ById(callIds);
-        var phones = activity.Changes.Select(c => c.ClientPhone).OfType<string>().Distinct().ToArray();
+        var phones = changes.Select(c => c.ClientPhone).OfType<string>().Distinct().ToArray();
         var cardsOfPhones = phones.Select(phone => query.Query<ClientCard>().Where(ClientCard.Holds(phone)).ToList()).ToList();
-        var lines = activity.Changes.Select(c => c.Line).OfType<string>().Distinct().ToArray();
+        var lines = changes.Select(c => c.Line).OfType<string>().Distinct().ToArray();
         var lineEmployees = lines.Length > 0 ? query.LoadMany<LineEmployees>().ById(lines) : null;
         await query.Execute(ct);
 
@@ -48,7 +48,7 @@ public static class LinkCallsToCardsHandler
         var personEvents = new Dictionary<Guid, List<object>>();
         var newLeads = new HashSet<Guid>();
         void Add(Guid personId, object e) => (personEvents.TryGetValue(personId, out var list) ? list : personEvents[personId] = []).Add(e);
-        foreach (var change in activity.Changes)
+        foreach (var change in changes)
         {
             if (!linked.TryGetValue(change.CallId, out var call))
             {

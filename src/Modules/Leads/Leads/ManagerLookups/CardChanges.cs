@@ -15,7 +15,8 @@ public sealed class CardChanges(CardIndexHost index) : DocumentSessionListenerBa
 {
     public const string Channel = "envycrm_card_changes";
 
-    public sealed record Changed(string Tenant, Guid[] Ids);
+    /// <param name="Node">The node that committed the change (it has refreshed already); null when unknown.</param>
+    public sealed record Changed(string Tenant, Guid[] Ids, Guid? Node = null);
 
     private static readonly HashSet<Type> ChangeWhoIsReached =
     [
@@ -23,21 +24,21 @@ public sealed class CardChanges(CardIndexHost index) : DocumentSessionListenerBa
         typeof(PersonalManagerAssigned), typeof(PersonalManagerUnassigned), typeof(LeadConverted),
     ];
 
-    public static IReadOnlyList<Changed> Of(IEnumerable<StreamAction> streams) =>
+    public static IReadOnlyList<Changed> Of(IEnumerable<StreamAction> streams, Guid node) =>
         streams.Where(s => s.Events.Any(e => ChangeWhoIsReached.Contains(e.EventType)))
             .GroupBy(s => s.TenantId)
-            .Select(g => new Changed(g.Key, g.Select(s => s.Id).Distinct().ToArray()))
+            .Select(g => new Changed(g.Key, g.Select(s => s.Id).Distinct().ToArray(), node))
             .ToList();
 
     public override Task BeforeSaveChangesAsync(IDocumentSession session, CancellationToken token)
     {
-        foreach (var changed in Of(session.PendingChanges.Streams()))
+        foreach (var changed in Of(session.PendingChanges.Streams(), index.Node))
             session.QueueOperation(new PgNotify(Channel, JsonSerializer.Serialize(changed)));
         return Task.CompletedTask;
     }
 
     public override async Task AfterCommitAsync(IDocumentSession session, IChangeSet commit, CancellationToken token)
     {
-        foreach (var changed in Of(commit.GetStreams())) await index.RefreshAsync(changed, token);
+        foreach (var changed in Of(commit.GetStreams(), index.Node)) await index.RefreshAsync(changed, token);
     }
 }

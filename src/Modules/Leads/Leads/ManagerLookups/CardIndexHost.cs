@@ -16,6 +16,9 @@ public sealed class CardIndexHost(CardIndex index, IConfiguration configuration,
     private readonly Lazy<NpgsqlDataSource> _database = new(() =>
         NpgsqlDataSource.Create(PostgresConnectionString.Tuned(configuration.GetConnectionString("Postgres")!)));
 
+    /// <summary>This node, named in the changes it announces, so that it does not read them a second time when it hears them.</summary>
+    public Guid Node { get; } = Guid.NewGuid();
+
     public Task RefreshAsync(CardChanges.Changed changed, CancellationToken ct) =>
         index.RefreshAsync(_database.Value, changed.Tenant, changed.Ids, ct);
 
@@ -45,7 +48,7 @@ public sealed class CardIndexHost(CardIndex index, IConfiguration configuration,
 
     private void Announced(string payload)
     {
-        if (JsonSerializer.Deserialize<CardChanges.Changed>(payload) is not { } changed) return;
+        if (JsonSerializer.Deserialize<CardChanges.Changed>(payload) is not { } changed || changed.Node == Node) return;
         _ = RefreshAsync(changed, CancellationToken.None).ContinueWith(
             t => logger.LogWarning(t.Exception, "Refreshing {Count} cards of {Tenant} failed", changed.Ids.Length, changed.Tenant),
             TaskContinuationOptions.OnlyOnFaulted);
