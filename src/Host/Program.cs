@@ -17,7 +17,6 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseAuthentication();
 app.UseAuthorization();
-app.UseRateLimiter();
 app.MapServiceEndpoints();
 return await app.RunJasperFxCommands(args);
 

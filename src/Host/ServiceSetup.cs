@@ -1,6 +1,4 @@
 using BuildingBlocks.Postgres;
-using BuildingBlocks.Uis;
-using Microsoft.AspNetCore.RateLimiting;
 using BuildingBlocks.EmployeeEvents;
 using Calls;
 using Calls.Contracts;
@@ -52,19 +50,8 @@ public static class ServiceSetup
         builder.Services.AddCallsModule();
         builder.Services.AddLeadsModule();
         builder.Services.AddSingleton<EmployeeEventHub>().AddHostedService(s => s.GetRequiredService<EmployeeEventHub>());
-        builder.Services.AddRateLimiter(options =>
-        {
-            // Past a few dozen notifications in flight, more concurrency only makes requests that
-            // hold a database connection wait behind those that want one: throughput collapses.
-            // Queue the surplus in arrival order instead.
-            options.AddConcurrencyLimiter(Hooks.UisConcurrency, limiter =>
-            {
-                limiter.PermitLimit = builder.Configuration.GetValue("Uis:MaxConcurrentNotifications", 32);
-                limiter.QueueLimit = builder.Configuration.GetValue("Uis:MaxQueuedNotifications", 10_000);
-                limiter.QueueProcessingOrder = System.Threading.RateLimiting.QueueProcessingOrder.OldestFirst;
-            });
-            options.RejectionStatusCode = StatusCodes.Status503ServiceUnavailable;
-        });
+        builder.Services.AddSingleton<UisHooks.NotificationConcurrency>();
+        builder.Services.AddRoutingModule(builder.Configuration);
 
         builder.Services.AddMarten(options =>
             {

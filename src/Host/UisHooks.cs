@@ -1,8 +1,8 @@
+using System.Diagnostics;
+using System.Threading.RateLimiting;
 using BuildingBlocks.Tenancy;
 using BuildingBlocks.Uis;
 using Calls.Uis;
-using Leads.Contracts;
-using Marten;
 using Routing.Uis;
 using Wolverine;
 
@@ -15,27 +15,53 @@ namespace Host;
 /// </summary>
 public static class UisHooks
 {
+    /// <summary>
+    /// Notifications in flight at once. Past a few dozen, more concurrency only makes requests that
+    /// hold a database connection wait behind those that want one: throughput collapses. The surplus
+    /// queues in arrival order. Routing requests are not held here: a caller is waiting for them,
+    /// and they are answered from memory.
+    /// </summary>
+    public sealed class NotificationConcurrency(IConfiguration configuration) : IDisposable
+    {
+        public ConcurrencyLimiter Limiter { get; } = new(new ConcurrencyLimiterOptions
+        {
+            PermitLimit = configuration.GetValue("Uis:MaxConcurrentNotifications", 32),
+            QueueLimit = configuration.GetValue("Uis:MaxQueuedNotifications", 10_000),
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+        });
+
+        public void Dispose() => Limiter.Dispose();
+    }
+
     public static void MapUisHooks(this WebApplication app)
     {
         string[] methods = ["GET", "POST"];
-        app.MapMethods("/hook/uis/{secret}", methods, AtSecretLinkAsync).RequireRateLimiting(Hooks.UisConcurrency);
-        app.MapMethods("/hook/uis", methods, AtRoutingUrlAsync).RequireRateLimiting(Hooks.UisConcurrency);
+        app.MapMethods("/hook/uis/{secret}", methods, AtSecretLinkAsync);
+        app.MapMethods("/hook/uis", methods, AtRoutingUrlAsync);
     }
 
     private static async Task<IResult> AtSecretLinkAsync(string secret, HttpContext context, ITenantDirectory tenants)
     {
+        var arrived = Stopwatch.GetTimestamp();
         var ct = context.RequestAborted;
         if (await tenants.FindByNotificationSecretAsync(secret, ct) is not { } tenant) return TypedResults.NotFound();
         var received = await UisRequestFields.ReadAsync(context.Request, ct);
         var services = context.RequestServices;
-        return RoutingRequest.IsRouting(received.Fields)
-            ? await RouteAsync(tenant, bySecret: true, received, context)
-            : await ReceiveUisNotification.AnswerAsync(tenant, received, context.Request, services.GetRequiredService<IMessageBus>(),
-                services.GetRequiredService<CallNotificationWriter>(), services.GetRequiredService<TimeProvider>());
+        if (RoutingRequest.IsRouting(received.Fields))
+            return await RouteIncomingCall.AnswerAsync(tenant, bySecret: true, arrived, received, context, services.GetRequiredService<RoutingServices>());
+
+        using var lease = await services.GetRequiredService<NotificationConcurrency>().Limiter.AcquireAsync(1, ct);
+        if (!lease.IsAcquired)
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Too many notifications at once",
+                detail: "The service is catching up; UIS sends the notification again.");
+        return await ReceiveUisNotification.AnswerAsync(tenant, received, context.Request, services.GetRequiredService<IMessageBus>(),
+            services.GetRequiredService<CallNotificationWriter>(), services.GetRequiredService<TimeProvider>());
     }
 
-    private static async Task<IResult> AtRoutingUrlAsync(HttpContext context, ITenantDirectory tenants, IConfiguration configuration)
+    private static async Task<IResult> AtRoutingUrlAsync(HttpContext context, ITenantDirectory tenants, IConfiguration configuration,
+        RoutingServices routing)
     {
+        var arrived = Stopwatch.GetTimestamp();
         var ct = context.RequestAborted;
         var received = await UisRequestFields.ReadAsync(context.Request, ct);
         if (!RoutingRequest.IsRouting(received.Fields))
@@ -46,14 +72,6 @@ public static class UisHooks
         var subdomain = host.EndsWith(baseDomain, StringComparison.Ordinal) ? host[..^baseDomain.Length] : null;
         if (string.IsNullOrEmpty(subdomain) || !await tenants.ExistsAsync(subdomain, ct))
             return TypedResults.Json(new { reason = "unknown-account" }, statusCode: 404);
-        return await RouteAsync(subdomain, bySecret: false, received, context);
-    }
-
-    private static Task<IResult> RouteAsync(string tenant, bool bySecret, UisRequestFields.Received received, HttpContext context)
-    {
-        var services = context.RequestServices;
-        return RouteIncomingCall.AnswerAsync(tenant, bySecret, received, context, services.GetRequiredService<IDocumentStore>(),
-            services.GetRequiredService<IManagerLookup>(), services.GetRequiredService<Integration.Contracts.IRoutingDirectory>(),
-            services.GetRequiredService<TimeProvider>());
+        return await RouteIncomingCall.AnswerAsync(subdomain, bySecret: false, arrived, received, context, routing);
     }
 }

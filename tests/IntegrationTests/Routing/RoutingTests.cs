@@ -56,7 +56,7 @@ public sealed class RoutingTests(AppFixture app)
         body.GetProperty("text").GetString().Should().Be("Соединяем с менеджером");
 
         await using var query = app.Store.QuerySession(tenant.Id);
-        var events = await query.Events.FetchStreamAsync(global::Routing.RoutedCall.IdFor(session, default));
+        var events = await Eventually.Async(() => query.Events.FetchStreamAsync(global::Routing.RoutedCall.IdFor(session, default)), e => e.Count > 0);
         events.Select(e => e.Data).Should().ContainSingle().Which.Should().BeEquivalentTo(new
         {
             UisCallSessionId = session, CallerPhone = "+79261230001", ClientId = clientId, EmployeeId = 7, Phones = new[] { "79160000007" },
@@ -230,7 +230,9 @@ public sealed class RoutingTests(AppFixture app)
         await app.Host.NotifyAsync(tenant, Scenarios.IncomingStart(notifiedFirst, client: "79261239999"));
         await RouteAsync(tenant, $"numa=79261239999&call_session_id={notifiedFirst}");
 
-        var page = await app.Host.GetJsonAsync<CallPage>("/api/calls", tenant.AdminToken);
+        // Decisions are stored after UIS has its answer (ADR 9): a moment later.
+        var page = await Eventually.Async(() => app.Host.GetJsonAsync<CallPage>("/api/calls", tenant.AdminToken),
+            p => p.Items.Count(c => c.Routing is not null) == 2);
         page.Items.Single(c => c.UisCallSessionId == routedFirst).Routing.Should().Be(new CallRoutingView("routed", 7, null));
         page.Items.Single(c => c.UisCallSessionId == notifiedFirst).Routing.Should().Be(new CallRoutingView("fell-back", null, "unknown-caller"));
         var callId = global::Calls.Call.IdForUisSession(routedFirst);
@@ -249,7 +251,8 @@ public sealed class RoutingTests(AppFixture app)
         await RouteAsync(other, "numa=79261230013");
 
         var from = Uri.EscapeDataString(before.ToString("O"));
-        var decisions = await app.Host.GetJsonAsync<List<JsonElement>>($"/api/routing/decisions?from={from}", tenant.AdminToken);
+        var decisions = await Eventually.Async(() => app.Host.GetJsonAsync<List<JsonElement>>($"/api/routing/decisions?from={from}", tenant.AdminToken),
+            d => d.Count >= 2);
         decisions.Select(d => (d.GetProperty("outcome").GetString(), d.GetProperty("callerPhone").GetString()))
             .Should().Equal(("fell-back", "+79261230012"), ("routed", "+79261230011"));
         decisions[1].GetProperty("employeeId").GetInt32().Should().Be(7);
@@ -298,5 +301,118 @@ public sealed class RoutingTests(AppFixture app)
     {
         var tenant = await TenantWithRoutingAsync();
         await RouteByHostAsync(tenant.Id, AllowedSource, $"call_hash={Scenarios.NewSession()}", 404, @event: "call_start");
+    }
+
+    private async Task<List<JsonElement>> DecisionsAsync(Scenarios.TestTenant tenant, int atLeast) =>
+        await Eventually.Async(() => app.Host.GetJsonAsync<List<JsonElement>>("/api/routing/decisions", tenant.AdminToken), d => d.Count >= atLeast);
+
+    /// <summary>Holds a lock on one of the service's tables, in a transaction of its own, until disposed.</summary>
+    private async Task<Npgsql.NpgsqlConnection> LockAsync(string table)
+    {
+        var connection = new Npgsql.NpgsqlConnection(app.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand($"begin; lock table envycrm.{table} in access exclusive mode", connection);
+        await command.ExecuteNonQueryAsync();
+        return connection;
+    }
+
+    /// <summary>How many connections wait on a lock; <paramref name="terminate"/>: and cuts them.</summary>
+    private async Task<long> WaitingOnLockAsync(bool terminate = false)
+    {
+        // A connection of its own: inside a transaction, pg_stat_activity would show the same snapshot every time.
+        await using var connection = new Npgsql.NpgsqlConnection(app.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand($"""
+            select count({(terminate ? "pg_terminate_backend(pid)" : "*")}) from pg_stat_activity
+            where wait_event_type = 'Lock' and state = 'active' and pid <> pg_backend_pid() and query ilike '%mt_%'
+            """, connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    [Fact]
+    public async Task Decisions_handed_over_before_the_service_stops_are_stored_before_it_stops()
+    {
+        var tenant = await app.Host.CreateTenantAsync();
+        var writer = new global::Routing.Decisions.RoutingDecisionWriter(app.Store, new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build(),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<global::Routing.Decisions.RoutingDecisionWriter>.Instance);
+        await writer.StartAsync(CancellationToken.None);
+        global::Routing.Decisions.DecisionToStore Decision(string phone)
+        {
+            var id = global::Routing.RoutedCall.IdFor(null, DateTimeOffset.UtcNow);
+            return new(tenant.Id, id, new global::Routing.CallRoutingFellBack(id, null, phone, "unknown-caller", null, null, DateTimeOffset.UtcNow), null);
+        }
+
+        Task stopped;
+        await using (await LockAsync("mt_events"))
+        {
+            writer.Store(Decision("+79261230019"));
+            await Eventually.Async(() => WaitingOnLockAsync(), waiting => waiting > 0);
+            writer.Store(Decision("+79261230020")); // queued behind the first, which is being written
+            stopped = writer.StopAsync(CancellationToken.None);
+        }
+        await stopped;
+
+        writer.Queued.Should().Be(0);
+        var decisions = await app.Host.GetJsonAsync<List<JsonElement>>("/api/routing/decisions", tenant.AdminToken);
+        decisions.Select(d => d.GetProperty("callerPhone").GetString()).Should().Equal("+79261230020", "+79261230019");
+    }
+
+    [Fact]
+    public async Task The_answer_does_not_wait_for_the_decision_to_be_stored_and_the_decision_is_stored_later()
+    {
+        var tenant = await TenantWithRoutingAsync();
+        await RegisterClientAsync(tenant, "+79261230016", manager: 7);
+        var session = Scenarios.NewSession();
+        await RouteAsync(tenant, "numa=79261230099"); // the tenant's setup is in memory now
+
+        await using (await LockAsync("mt_events"))
+        {
+            var answer = await RouteAsync(tenant, $"numa=79261230016&call_session_id={session}").WaitAsync(TimeSpan.FromSeconds(10));
+            answer.Status.Should().Be(200, "the answer came while nothing could be written to the event store");
+        }
+
+        var decisions = await DecisionsAsync(tenant, 2);
+        decisions[0].GetProperty("uisCallSessionId").GetInt64().Should().Be(session);
+        decisions[0].GetProperty("outcome").GetString().Should().Be("routed");
+    }
+
+    [Fact]
+    public async Task A_decision_whose_write_fails_is_written_again()
+    {
+        var tenant = await TenantWithRoutingAsync();
+        await RouteAsync(tenant, "numa=79261230098");
+        await DecisionsAsync(tenant, 1);
+
+        await using (await LockAsync("mt_events"))
+        {
+            (await RouteAsync(tenant, "numa=79261230017")).Body.GetProperty("reason").GetString().Should().Be("unknown-caller");
+            // The writer waits on the lock; its connection is cut, as when the database restarts.
+            await Eventually.Async(() => WaitingOnLockAsync(terminate: true), killed => killed > 0);
+        }
+
+        var decisions = await DecisionsAsync(tenant, 2);
+        decisions.Select(d => d.GetProperty("callerPhone").GetString()).Should().Equal("+79261230017", "+79261230098");
+    }
+
+    [Fact]
+    public async Task Past_the_deadline_the_answer_is_the_fallback_error_rather_than_a_late_one()
+    {
+        var tenant = await TenantWithRoutingAsync();
+        await RegisterClientAsync(tenant, "+79261230018", manager: 7);
+        var session = Scenarios.NewSession();
+
+        // The tenant's routing setup is not in memory yet, and its table cannot be read.
+        await using (await LockAsync("mt_doc_routingsettings"))
+        {
+            var answer = await RouteAsync(tenant, $"numa=79261230018&call_session_id={session}").WaitAsync(TimeSpan.FromSeconds(10));
+            answer.Should().Be((503, answer.Body));
+            answer.Body.GetProperty("reason").GetString().Should().Be("deadline-exceeded");
+            await RouteByHostAsync(tenant.Id, AllowedSource, "numa=79261230018", 503);
+        }
+
+        var decision = (await DecisionsAsync(tenant, 1)).Single();
+        decision.GetProperty("reason").GetString().Should().Be("deadline-exceeded");
+        decision.GetProperty("uisCallSessionId").GetInt64().Should().Be(session);
+        (await RouteAsync(tenant, "numa=79261230018")).Status.Should().Be(200, "once the setup can be read, the manager takes the call");
     }
 }

@@ -1,9 +1,10 @@
+using System.Diagnostics;
 using System.Net;
 using BuildingBlocks.Phones;
 using BuildingBlocks.Uis;
 using Integration.Contracts;
 using Leads.Contracts;
-using Marten;
+using Routing.Decisions;
 using Routing.Contracts;
 using Microsoft.AspNetCore.Http;
 
@@ -29,6 +30,8 @@ public static class RouteIncomingCall
         public const string NoPersonalManager = "no-personal-manager";
         public const string ManagerHasNoNumber = "manager-has-no-number";
         public const string ManagerUnavailable = "manager-unavailable";
+        public const string SourceNotAllowed = "source-not-allowed";
+        public const string DeadlineExceeded = "deadline-exceeded";
     }
 
     /// <summary>The pure decision. Never a 200 without phones.</summary>
@@ -59,38 +62,64 @@ public static class RouteIncomingCall
     }
 
     /// <summary>
-    /// Answers UIS for the tenant: reads the lookup, decides, records the decision on the call's
-    /// routing stream, and answers. <paramref name="bySecret"/>: the request came at the secret link.
+    /// Answers UIS for the tenant: reads the lookup (from memory), decides, hands the decision to
+    /// the writer and answers without waiting for it to be stored (ADR 9). Past the deadline, counted
+    /// from <paramref name="arrived"/>, the answer is the fallback error rather than a late one.
+    /// <paramref name="bySecret"/>: the request came at the secret link.
     /// </summary>
-    public static async Task<IResult> AnswerAsync(string tenant, bool bySecret, UisRequestFields.Received received, HttpContext context,
-        IDocumentStore store, IManagerLookup lookup, IRoutingDirectory directory, TimeProvider clock)
+    public static async Task<IResult> AnswerAsync(string tenant, bool bySecret, long arrived, UisRequestFields.Received received,
+        HttpContext context, RoutingServices services)
     {
-        var ct = context.RequestAborted;
         var request = RoutingRequest.Parse(received.Fields);
-        var setup = await directory.ForTenantAsync(tenant, ct);
-        var settings = setup.Settings;
-        if (!bySecret && !IsAllowedSource(context.Connection.RemoteIpAddress, settings))
-            return TypedResults.Json(new { reason = "source-not-allowed" }, statusCode: 403);
+        var left = services.Deadline - Stopwatch.GetElapsedTime(arrived);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        var gathering = GatherAsync(tenant, request, bySecret, context.Connection.RemoteIpAddress, services, timeout.Token);
+        RoutingSetup? setup = null;
+        RoutingDecision decision;
+        try
+        {
+            (setup, var facts) = left > TimeSpan.Zero ? await gathering.WaitAsync(left, context.RequestAborted) : throw new TimeoutException();
+            if (facts is null) return TypedResults.Json(new { reason = Reasons.SourceNotAllowed }, statusCode: 403);
+            decision = Decide(request, facts);
+        }
+        catch (TimeoutException)
+        {
+            await timeout.CancelAsync();
+            // Without the settings the source cannot be checked: answer only what the secret link allows to be recorded.
+            if (!bySecret) return TypedResults.Json(new { reason = Reasons.DeadlineExceeded }, statusCode: 503);
+            decision = RoutingDecision.Fallback(503, Reasons.DeadlineExceeded);
+        }
 
-        var card = request.Caller is null ? null : await lookup.FindAsync(tenant, request.Caller, ct);
-        var manager = card?.EmployeeId is { } employeeId ? setup.Employees.GetValueOrDefault(employeeId) : null;
-        var available = card?.EmployeeId is not { } id || !setup.Unavailable.Contains(id);
-        var decision = Decide(request, new RoutingFacts(settings, card, manager, available));
-        await using var session = store.LightweightSession(tenant);
-
-        var now = clock.GetUtcNow();
-        var routingId = RoutedCall.IdFor(request.UisCallSessionId, now);
-        session.Events.Append(routingId, decision.Outcome == RoutingOutcome.Routed
-            ? new CallRoutedToManager(routingId, request.UisCallSessionId, request.Caller!, decision.ClientId!.Value, decision.EmployeeId!.Value, decision.Phones, now)
-            : new CallRoutingFellBack(routingId, request.UisCallSessionId, request.Caller, decision.Reason!, decision.ClientId, decision.EmployeeId, now));
-        if (request.UisCallSessionId is { } uisSession)
-            session.Store(new CallRouting(uisSession, decision.Outcome, decision.EmployeeId, decision.Reason));
-        await session.SaveChangesAsync(ct);
-
+        services.Writer.Store(ToStore(tenant, request, decision, services.Clock.GetUtcNow()));
         if (decision.Status != 200) return TypedResults.Json(new { reason = decision.Reason }, statusCode: decision.Status);
         var answer = new Dictionary<string, object> { ["phones"] = decision.Phones };
-        if (settings!.Greeting?.MessageName is { } name) answer["message_name"] = name;
-        else if (settings.Greeting?.Text is { } text) answer["text"] = text;
+        if (setup!.Settings!.Greeting?.MessageName is { } name) answer["message_name"] = name;
+        else if (setup.Settings.Greeting?.Text is { } text) answer["text"] = text;
         return TypedResults.Json(answer);
     }
+
+    /// <summary>The facts for the decision; none when the request came without the secret from a source that is not allowed.</summary>
+    private static async Task<(RoutingSetup, RoutingFacts?)> GatherAsync(string tenant, RoutingRequest request, bool bySecret, IPAddress? source,
+        RoutingServices services, CancellationToken ct)
+    {
+        var setup = await services.Directory.ForTenantAsync(tenant, ct);
+        if (!bySecret && !IsAllowedSource(source, setup.Settings)) return (setup, null);
+        var card = request.Caller is null ? null : await services.Lookup.FindAsync(tenant, request.Caller, ct);
+        var manager = card?.EmployeeId is { } employeeId ? setup.Employees.GetValueOrDefault(employeeId) : null;
+        var available = card?.EmployeeId is not { } id || !setup.Unavailable.Contains(id);
+        return (setup, new RoutingFacts(setup.Settings, card, manager, available));
+    }
+
+    private static DecisionToStore ToStore(string tenant, RoutingRequest request, RoutingDecision decision, DateTimeOffset now)
+    {
+        var routingId = RoutedCall.IdFor(request.UisCallSessionId, now);
+        object recorded = decision.Outcome == RoutingOutcome.Routed
+            ? new CallRoutedToManager(routingId, request.UisCallSessionId, request.Caller!, decision.ClientId!.Value, decision.EmployeeId!.Value, decision.Phones, now)
+            : new CallRoutingFellBack(routingId, request.UisCallSessionId, request.Caller, decision.Reason!, decision.ClientId, decision.EmployeeId, now);
+        var latest = request.UisCallSessionId is { } session ? new CallRouting(session, decision.Outcome, decision.EmployeeId, decision.Reason) : null;
+        return new DecisionToStore(tenant, routingId, recorded, latest);
+    }
 }
+
+/// <summary>What answering a routing request needs, resolved once.</summary>
+public sealed record RoutingServices(IManagerLookup Lookup, IRoutingDirectory Directory, RoutingDecisionWriter Writer, TimeProvider Clock, TimeSpan Deadline);
