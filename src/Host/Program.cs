@@ -14,6 +14,7 @@ builder.Services.AddCrmAuthentication(signingKey);
 builder.AddServiceModules();
 
 var app = builder.Build();
+app.UseForwardedHeadersFromKnownProxies();
 app.UseExceptionHandler();
 app.UseAuthentication();
 app.UseAuthorization();

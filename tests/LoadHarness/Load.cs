@@ -27,8 +27,8 @@ public sealed record LoadResult(string Name, int Ok, int Failed, TimeSpan Elapse
         return LatenciesMs[Math.Clamp(index, 0, LatenciesMs.Length - 1)];
     }
 
-    public string Describe(string name) => string.Create(CultureInfo.InvariantCulture,
-        $"{name}: {Throughput:F0} notifications/s ({Ok} ok, {Failed} failed in {Elapsed.TotalSeconds:F1} s), " +
+    public string Describe(string name, string unit = "notifications") => string.Create(CultureInfo.InvariantCulture,
+        $"{name}: {Throughput:F0} {unit}/s ({Ok} ok, {Failed} failed in {Elapsed.TotalSeconds:F1} s), " +
         $"p50 {Percentile(50):F1} ms, p99 {Percentile(99):F1} ms, p99.9 {Percentile(99.9):F1} ms, max {LatenciesMs.LastOrDefault():F1} ms");
 }
 
@@ -58,45 +58,23 @@ public sealed class Load(HttpClient http, string hook, SessionSource sessions)
         return new LoadResult("flat", all.Length, failed, clock.Elapsed, all);
     }
 
-    /// <summary>
-    /// Open loop: requests leave on a fixed schedule whatever the answers do, and latency counts
-    /// from the scheduled moment, so a stall shows in the percentiles (no coordinated omission).
-    /// </summary>
-    public async Task<LoadResult> FixedRateAsync(int perSecond, TimeSpan duration)
+    /// <summary>Open loop (<see cref="OpenLoop"/>) of calls: starts and ends alternate; each end belongs to a call started about a second earlier.</summary>
+    public Task<LoadResult> FixedRateAsync(int perSecond, TimeSpan duration)
     {
-        var total = (int)(perSecond * duration.TotalSeconds);
-        var latencies = new double[total];
-        var ok = new bool[total];
-        var clockStarted = Stopwatch.GetTimestamp();
-        var clock = Stopwatch.StartNew();
-        var inFlight = new List<Task>(total);
-        // Calls start and end alternately; each end belongs to a call started about a second
-        // earlier, as on a real line (an end racing its own start is the duplicate case, tested elsewhere).
+        // As on a real line (an end racing its own start is the duplicate case, tested elsewhere).
         var started = new Queue<long>();
-        for (var i = 0; i < total; i++)
+        return OpenLoop.RunAsync(perSecond, duration, (i, due) =>
         {
-            var due = TimeSpan.FromSeconds((double)i / perSecond);
-            var wait = due - clock.Elapsed;
-            if (wait > TimeSpan.FromMilliseconds(1)) await Task.Delay(wait);
             var start = i % 2 == 0;
             long s;
             if (start)
             {
                 started.Enqueue(s = sessions.Next());
-                StartScheduled?.Invoke(s, clockStarted + (long)(due.TotalSeconds * Stopwatch.Frequency));
+                StartScheduled?.Invoke(s, due);
             }
             else s = started.Count > perSecond / 2 ? started.Dequeue() : sessions.Next();
-            var index = i;
-            inFlight.Add(Task.Run(async () =>
-            {
-                ok[index] = await SendAsync(s, start);
-                latencies[index] = (clock.Elapsed - due).TotalMilliseconds;
-            }));
-        }
-        await Task.WhenAll(inFlight);
-        var elapsed = clock.Elapsed;
-        var good = latencies.Where((_, i) => ok[i]).Order().ToArray();
-        return new LoadResult("rate", good.Length, total - good.Length, elapsed, good);
+            return () => SendAsync(s, start);
+        });
     }
 
     /// <summary>Told of each call start of an open-loop run: its session and the <see cref="Stopwatch"/> timestamp it was due.</summary>
@@ -116,5 +94,40 @@ public sealed class Load(HttpClient http, string hook, SessionSource sessions)
         {
             return false;
         }
+    }
+}
+
+public static class OpenLoop
+{
+    /// <summary>
+    /// Requests leave on a fixed schedule whatever the answers do, and latency counts from the
+    /// scheduled moment, so a stall shows in the percentiles (no coordinated omission).
+    /// <paramref name="schedule"/> is told the request's number and due <see cref="Stopwatch"/> timestamp, and gives what sends it.
+    /// </summary>
+    public static async Task<LoadResult> RunAsync(int perSecond, TimeSpan duration, Func<int, long, Func<Task<bool>>> schedule)
+    {
+        var total = (int)(perSecond * duration.TotalSeconds);
+        var latencies = new double[total];
+        var ok = new bool[total];
+        var clockStarted = Stopwatch.GetTimestamp();
+        var clock = Stopwatch.StartNew();
+        var inFlight = new List<Task>(total);
+        for (var i = 0; i < total; i++)
+        {
+            var due = TimeSpan.FromSeconds((double)i / perSecond);
+            var wait = due - clock.Elapsed;
+            if (wait > TimeSpan.FromMilliseconds(1)) await Task.Delay(wait);
+            var send = schedule(i, clockStarted + (long)(due.TotalSeconds * Stopwatch.Frequency));
+            var index = i;
+            inFlight.Add(Task.Run(async () =>
+            {
+                ok[index] = await send();
+                latencies[index] = (clock.Elapsed - due).TotalMilliseconds;
+            }));
+        }
+        await Task.WhenAll(inFlight);
+        var elapsed = clock.Elapsed;
+        var good = latencies.Where((_, i) => ok[i]).Order().ToArray();
+        return new LoadResult("rate", good.Length, total - good.Length, elapsed, good);
     }
 }

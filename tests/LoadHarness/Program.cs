@@ -27,7 +27,8 @@ Console.WriteLine($"pgbench baseline (stream upsert + ~300-byte JSONB event per 
 
 var key = RandomNumberGenerator.GetBytes(64);
 var port = options.Port;
-using var host = HostProcess.Start(hostDll, postgres.ConnectionString, key, port);
+using var firstHost = HostProcess.Start(hostDll, postgres.ConnectionString, key, port);
+var host = firstHost;
 var baseUrl = $"http://127.0.0.1:{port}";
 using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
 {
@@ -47,6 +48,7 @@ var hook = new Uri(link).AbsolutePath;
 
 var sessions = new SessionSource();
 var load = new Load(http, hook, sessions);
+if (options.Routing) return await RoutingRunAsync();
 if (options.PopupOnly)
 {
     Console.WriteLine("warming up at the screen-pop rate…");
@@ -85,7 +87,46 @@ async Task PopupRunAsync()
     load.StartScheduled = null;
 }
 
-async Task<LoadResult> Measured(Func<Task<LoadResult>> run, string name)
+// Routing requests while a caller waits: the lookup holds a million clients (issue 4).
+async Task<int> RoutingRunAsync()
+{
+    var routing = new RoutingLoad(http, "load", options.Clients);
+    await routing.SetUpAsync(Tokens.Employee(key, "load", 1, role: "admin"));
+    var seeding = Stopwatch.StartNew();
+    await RoutingLoad.SeedAsync(postgres.ConnectionString, "load", options.Clients);
+    Console.WriteLine($"seeded {options.Clients:N0} clients in {seeding.Elapsed.TotalSeconds:F0} s; restarting the host so that it reads them at start-up");
+    firstHost.Dispose();
+    using var restarted = HostProcess.Start(hostDll, postgres.ConnectionString, key, port);
+    host = restarted;
+    await HostProcess.WaitUntilUpAsync(http, TimeSpan.FromSeconds(90));
+    Console.WriteLine("host: " + await RoutingLoad.IndexFilledAsync(host, TimeSpan.FromMinutes(5)));
+    host.Process.Refresh();
+    Console.WriteLine($"host working set with the index filled: {host.Process.WorkingSet64 / 1024 / 1024} MB");
+
+    Console.WriteLine("warming up (routing and notifications)…");
+    await Task.WhenAll(routing.FixedRateAsync(options.RoutingRate, TimeSpan.FromSeconds(20)), load.FixedRateAsync(options.RoutingRate, TimeSpan.FromSeconds(20)));
+    routing.TakeAnswers();
+    await Backlog.DrainedAsync(postgres.ConnectionString, TimeSpan.FromSeconds(120));
+
+    await Measured(() => routing.FixedRateAsync(options.RoutingRate, TimeSpan.FromSeconds(options.Seconds)),
+        $"routing alone: offered {options.RoutingRate}/s", "routing requests");
+    Console.WriteLine("  answers: " + routing.TakeAnswers());
+
+    await Measured(() => routing.FloorAsync(options.RoutingRate, TimeSpan.FromSeconds(options.Seconds)),
+        $"floor: offered {options.RoutingRate}/s to the routing URL with another event (404 before any routing work)", "requests");
+    Console.WriteLine("  answers: " + routing.TakeAnswers());
+
+    var notifications = Task.Run(() => load.FixedRateAsync(options.RoutingRate, TimeSpan.FromSeconds(options.Seconds)));
+    await Measured(() => routing.FixedRateAsync(options.RoutingRate, TimeSpan.FromSeconds(options.Seconds)),
+        $"routing beside notifications: offered {options.RoutingRate}/s of each; routing", "routing requests");
+    Console.WriteLine("  answers: " + routing.TakeAnswers());
+    Console.WriteLine((await notifications).Describe("  the notifications meanwhile"));
+    host.Process.Refresh();
+    Console.WriteLine($"host working set at the end: {host.Process.WorkingSet64 / 1024 / 1024} MB");
+    return 0;
+}
+
+async Task<LoadResult> Measured(Func<Task<LoadResult>> run, string name, string unit = "notifications")
 {
     var self = Process.GetCurrentProcess();
     var (hostBefore, selfBefore) = (host.Process.TotalProcessorTime, self.TotalProcessorTime);
@@ -93,7 +134,7 @@ async Task<LoadResult> Measured(Func<Task<LoadResult>> run, string name)
     self.Refresh();
     host.Process.Refresh();
     double Share(TimeSpan used) => used.TotalSeconds / result.Elapsed.TotalSeconds;
-    Console.WriteLine(result.Describe(name) +
+    Console.WriteLine(result.Describe(name, unit) +
         $"; CPU: host {Share(host.Process.TotalProcessorTime - hostBefore):P0}, load generator {Share(self.TotalProcessorTime - selfBefore):P0} (of one core)");
     return result;
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
@@ -8,7 +9,8 @@ using Npgsql;
 
 namespace LoadHarness;
 
-public sealed record HarnessOptions(int Seconds, int Concurrency, int[] Rates, int PopupRate, int Port, bool Durable, bool PopupOnly, bool FlatOnly)
+public sealed record HarnessOptions(int Seconds, int Concurrency, int[] Rates, int PopupRate, int Port, bool Durable, bool PopupOnly, bool FlatOnly,
+    bool Routing, int Clients, int RoutingRate)
 {
     public static HarnessOptions Parse(string[] args)
     {
@@ -18,7 +20,10 @@ public sealed record HarnessOptions(int Seconds, int Concurrency, int[] Rates, i
         var rates = (Value("--rates") ?? "200,500").Split(',').Select(r => Math.Clamp(int.Parse(r, CultureInfo.InvariantCulture), 1, 5000)).ToArray();
         var popupRate = Math.Clamp(int.Parse(Value("--popup-rate") ?? "200", CultureInfo.InvariantCulture), 1, 5000);
         var port = int.Parse(Value("--port") ?? "5077", CultureInfo.InvariantCulture);
-        return new(seconds, concurrency, rates, popupRate, port, !args.Contains("--no-fsync"), args.Contains("--popup-only"), args.Contains("--flat-only"));
+        var clients = Math.Clamp(int.Parse(Value("--clients") ?? "1000000", CultureInfo.InvariantCulture), 1, 9_999_999);
+        var routingRate = Math.Clamp(int.Parse(Value("--routing-rate") ?? "500", CultureInfo.InvariantCulture), 1, 5000);
+        return new(seconds, concurrency, rates, popupRate, port, !args.Contains("--no-fsync"), args.Contains("--popup-only"), args.Contains("--flat-only"),
+            args.Contains("--routing"), clients, routingRate);
     }
 }
 
@@ -31,9 +36,9 @@ public static class Tokens
         SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(key), SecurityAlgorithms.HmacSha256),
     });
 
-    public static string Employee(byte[] key, string tenant, int employeeId) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+    public static string Employee(byte[] key, string tenant, int employeeId, string role = "employee") => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
     {
-        Claims = new Dictionary<string, object> { ["tenant"] = tenant, ["sub"] = employeeId.ToString() },
+        Claims = new Dictionary<string, object> { ["tenant"] = tenant, ["sub"] = employeeId.ToString(), ["role"] = role },
         Expires = DateTime.UtcNow.AddHours(1),
         SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(key), SecurityAlgorithms.HmacSha256),
     });
@@ -43,6 +48,9 @@ public static class Tokens
 public sealed class HostProcess : IDisposable
 {
     public Process Process { get; }
+
+    /// <summary>What the host printed about its card index.</summary>
+    public ConcurrentQueue<string> Lines { get; } = new();
 
     private HostProcess(Process process) => Process = process;
 
@@ -58,11 +66,12 @@ public sealed class HostProcess : IDisposable
         info.Environment["Auth__SigningKey"] = Convert.ToBase64String(key);
         info.Environment["PublicBaseUrl"] = $"http://127.0.0.1:{port}";
         var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
+        var host = new HostProcess(process);
+        process.OutputDataReceived += (_, e) => { if (e.Data?.Contains("Card index", StringComparison.Ordinal) == true) host.Lines.Enqueue(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("host: " + e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new HostProcess(process);
+        return host;
     }
 
     public static async Task WaitUntilUpAsync(HttpClient http, TimeSpan timeout)
@@ -83,8 +92,12 @@ public sealed class HostProcess : IDisposable
         throw new TimeoutException("The host did not start.");
     }
 
+    private bool _disposed;
+
     public void Dispose()
     {
+        if (_disposed) return;
+        _disposed = true;
         if (!Process.HasExited) Process.Kill(entireProcessTree: true);
         Process.WaitForExit(10_000);
         Process.Dispose();

@@ -14,6 +14,7 @@ public sealed class AppFixture : IAsyncLifetime
     public static readonly byte[] SigningKey = RandomNumberGenerator.GetBytes(64);
     public const int HeartbeatSeconds = 1;
     public const string RoutingBaseDomain = "envycrm.test";
+    public const string KnownProxy = "10.9.9.9";
 
     private LocalPostgres? _postgres;
     public IAlbaHost Host { get; private set; } = null!;
@@ -28,6 +29,7 @@ public sealed class AppFixture : IAsyncLifetime
         Environment.SetEnvironmentVariable("PublicBaseUrl", "https://uis.envycrm.test");
         Environment.SetEnvironmentVariable("Events__HeartbeatSeconds", HeartbeatSeconds.ToString());
         Environment.SetEnvironmentVariable("Routing__BaseDomain", RoutingBaseDomain);
+        Environment.SetEnvironmentVariable("ReverseProxy__KnownProxies__0", KnownProxy);
         Host = await AlbaHost.For<Program>(builder =>
         {
             builder.UseSetting("environment", "Testing");

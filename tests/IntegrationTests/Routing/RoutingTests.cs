@@ -268,7 +268,8 @@ public sealed class RoutingTests(AppFixture app)
         });
     }
 
-    private Task<IScenarioResult> RouteByHostAsync(string subdomain, string source, string query, int status, string @event = "redirect_incoming") =>
+    private Task<IScenarioResult> RouteByHostAsync(string subdomain, string source, string query, int status, string @event = "redirect_incoming",
+        (string Host, string For)? forwarded = null) =>
         app.Host.Scenario(s =>
         {
             s.Get.Url($"/hook/uis?event={@event}&{query}");
@@ -277,8 +278,25 @@ public sealed class RoutingTests(AppFixture app)
                 context.Request.Host = new HostString($"{subdomain}.{AppFixture.RoutingBaseDomain}");
                 context.Connection.RemoteIpAddress = IPAddress.Parse(source);
             });
+            if (forwarded is { } proxy)
+            {
+                s.WithRequestHeader("X-Forwarded-Host", proxy.Host);
+                s.WithRequestHeader("X-Forwarded-For", proxy.For);
+            }
             s.StatusCodeShouldBe(status);
         });
+
+    [Fact]
+    public async Task Behind_a_known_proxy_the_forwarded_address_and_host_count_and_nobody_else_can_forge_them()
+    {
+        var tenant = await TenantWithRoutingAsync();
+        await RegisterClientAsync(tenant, "+79261230021", manager: 7);
+        var publicHost = $"{tenant.Id}.{AppFixture.RoutingBaseDomain}";
+
+        await RouteByHostAsync("internal", AppFixture.KnownProxy, "numa=79261230021", 200, forwarded: (publicHost, AllowedSource));
+        await RouteByHostAsync("internal", AppFixture.KnownProxy, "numa=79261230021", 403, forwarded: (publicHost, "192.0.2.1"));
+        await RouteByHostAsync(tenant.Id, "192.0.2.1", "numa=79261230021", 403, forwarded: (publicHost, AllowedSource));
+    }
 
     [Fact]
     public async Task The_setup_guides_url_names_the_account_by_subdomain_and_answers_only_allowed_sources()

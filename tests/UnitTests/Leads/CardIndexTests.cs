@@ -45,4 +45,36 @@ public sealed class CardIndexTests
         index.Put("acme", first, null);
         index.Find("acme", "+79261110004").Should().ContainSingle().Which.Id.Should().Be(second);
     }
+
+    [Fact]
+    public void A_shared_number_belongs_to_a_client_before_a_lead_then_to_the_oldest_card()
+    {
+        var index = new CardIndex();
+        var (olderLead, client, newerClient) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        index.Put("acme", olderLead, new IndexedCard(olderLead, "lead", T0.AddDays(-9), 5, ["+79261110005"], Read1));
+        index.FindFirst("acme", "+79261110005").Should().Be((olderLead, (int?)5));
+
+        index.Put("acme", newerClient, new IndexedCard(newerClient, "client", T0.AddDays(-1), null, ["+79261110005"], Read1));
+        index.Put("acme", client, new IndexedCard(client, "client", T0.AddDays(-2), 7, ["+79261110005", "+79261110006"], Read1));
+        index.FindFirst("acme", "+79261110005").Should().Be((client, (int?)7));
+        index.FindFirst("acme", "+79261110006").Should().Be((client, (int?)7));
+
+        index.Put("acme", client, null);
+        index.FindFirst("acme", "+79261110005").Should().Be((newerClient, (int?)null));
+        index.FindFirst("acme", "+79261110006").Should().BeNull();
+        index.Put("acme", newerClient, null);
+        index.FindFirst("acme", "+79261110005").Should().Be((olderLead, (int?)5), "the number is held by one card again");
+        index.Find("acme", "+79261110005").Single().Phones.Should().Equal("+79261110005");
+    }
+
+    [Fact]
+    public void What_is_not_an_E164_number_is_neither_indexed_nor_found()
+    {
+        var index = new CardIndex();
+        var id = Guid.NewGuid();
+        index.Put("acme", id, Card(id, ["anonymous", "+79261110007"], 7, Read1));
+        index.Find("acme", "+79261110007").Single().Phones.Should().Equal("+79261110007");
+        index.FindFirst("acme", "anonymous").Should().BeNull();
+        index.FindFirst("acme", "79261110007").Should().BeNull();
+    }
 }

@@ -14,9 +14,7 @@ public sealed class ManagerLookup(CardIndex index, IDocumentStore store) : IMana
     public async ValueTask<CardManager?> FindAsync(string tenant, string phone, CancellationToken ct)
     {
         if (index.Ready)
-            return index.Find(tenant, phone).OrderBy(c => ClientCard.Precedence(c.Kind, c.FirstContactAt, c.Id)).FirstOrDefault() is { } indexed
-                ? new CardManager(indexed.Id, indexed.ManagerId)
-                : null;
+            return index.FindFirst(tenant, phone) is { } indexed ? new CardManager(indexed.Id, indexed.ManagerId) : null;
 
         await using var session = store.QuerySession(tenant);
         var cards = await session.Query<ClientCard>().Where(ClientCard.Holds(phone)).ToListAsync(ct);
