@@ -20,6 +20,7 @@ public sealed class AppFixture : IAsyncLifetime
     public IAlbaHost Host { get; private set; } = null!;
     public IDocumentStore Store => Host.Services.GetRequiredService<IDocumentStore>();
     public string ConnectionString => _postgres!.ConnectionString;
+    public CapturedLogs Logs { get; } = new();
 
     public async Task InitializeAsync()
     {
@@ -36,6 +37,7 @@ public sealed class AppFixture : IAsyncLifetime
             builder.ConfigureServices(services =>
             {
                 services.RunWolverineInSoloMode();
+                services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(Logs);
                 services.DisableAllExternalWolverineTransports();
             });
         });

@@ -4,7 +4,10 @@ using Integration.Employees;
 using Integration.Lines;
 using Integration.Routing;
 using Integration.Tenants;
+using Integration.Uis;
 using Marten;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Integration;
@@ -20,10 +23,17 @@ public static class IntegrationModule
         options.Schema.For<LineEmployees>();
         options.Schema.For<RoutingSettings>();
         options.Schema.For<EmployeeAvailability>();
+        options.Schema.For<UisConnection>();
+        options.Schema.For<DataProtectionKey>().SingleTenanted();
     }
 
     public static IServiceCollection AddIntegrationModule(this IServiceCollection services)
     {
+        // The key ring that encrypts the tenants' UIS API keys lives in PostgreSQL, shared by every node.
+        services.AddDataProtection().SetApplicationName("EnvyCrm.Uis");
+        services.AddOptions<KeyManagementOptions>()
+            .Configure<IDocumentStore>((options, store) => options.XmlRepository = new DataProtectionKeyStore(store));
+        services.AddSingleton<IUisApiKeys, UisApiKeys>();
         services.AddSingleton<RoutingDirectory>();
         services.AddSingleton<IRoutingDirectory>(s => s.GetRequiredService<RoutingDirectory>());
         services.AddHostedService(s => s.GetRequiredService<RoutingDirectory>());
