@@ -47,7 +47,7 @@ public static class ServiceSetup
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ConflictExceptionHandler>();
         builder.Services.AddIntegrationModule();
-        builder.Services.AddCallsModule();
+        builder.Services.AddCallsModule(builder.Configuration);
         builder.Services.AddLeadsModule();
         builder.Services.AddSingleton<EmployeeEventHub>().AddHostedService(s => s.GetRequiredService<EmployeeEventHub>());
         builder.Services.AddSingleton<UisHooks.NotificationConcurrency>();

@@ -21,11 +21,18 @@ public sealed class AppFixture : IAsyncLifetime
     public IDocumentStore Store => Host.Services.GetRequiredService<IDocumentStore>();
     public string ConnectionString => _postgres!.ConnectionString;
     public CapturedLogs Logs { get; } = new();
+    /// <summary>UIS's Call API and Data API, on loopback; the host is pointed at it.</summary>
+    public UisSimulator.Simulator Uis { get; private set; } = null!;
+    public const double CallApiTimeoutSeconds = 1.5;
 
     public async Task InitializeAsync()
     {
         _postgres = await LocalPostgres.StartAsync(Path.Combine(Path.GetTempPath(), $"envycrm-tests-{Guid.NewGuid():N}"), throwaway: true);
         Environment.SetEnvironmentVariable("ConnectionStrings__Postgres", _postgres.ConnectionString);
+        Uis = await UisSimulator.Simulator.StartAsync();
+        Environment.SetEnvironmentVariable("Uis__CallApiUrl", Uis.CallApiUrl.ToString());
+        Environment.SetEnvironmentVariable("Uis__DataApiUrl", Uis.DataApiUrl.ToString());
+        Environment.SetEnvironmentVariable("Uis__CallApiTimeoutSeconds", CallApiTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Environment.SetEnvironmentVariable("Auth__SigningKey", Convert.ToBase64String(SigningKey));
         Environment.SetEnvironmentVariable("PublicBaseUrl", "https://uis.envycrm.test");
         Environment.SetEnvironmentVariable("Events__HeartbeatSeconds", HeartbeatSeconds.ToString());
@@ -46,6 +53,7 @@ public sealed class AppFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await Host.DisposeAsync();
+        await Uis.DisposeAsync();
         if (_postgres is not null) await _postgres.DisposeAsync();
     }
 }

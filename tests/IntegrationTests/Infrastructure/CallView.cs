@@ -4,7 +4,8 @@ namespace IntegrationTests.Infrastructure;
 public sealed record CallView(
     Guid Id, long UisCallSessionId, string? Direction, string? LineNumber, string? ClientPhone, string? ClientPhoneRaw,
     bool ClientPhoneUnrecognised, int? EmployeeId, string? EmployeeNumber, DateTimeOffset StartedAt, DateTimeOffset? EndedAt,
-    int? TalkSeconds, string Status, int RecordingCount, Guid? ClientId = null, CallRoutingView? Routing = null);
+    int? TalkSeconds, string Status, int RecordingCount, Guid? ClientId = null, CallRoutingView? Routing = null, bool StartedFromCrm = false,
+    string? FailureReason = null);
 
 public sealed record CallRoutingView(string Outcome, int? EmployeeId, string? Reason);
 

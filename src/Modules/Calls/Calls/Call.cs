@@ -32,9 +32,15 @@ public sealed partial record Call(
 {
     public static Call Create(CallStarted e) => Learn(new Call(e.CallId, e.Facts.UisCallSessionId, true, false, [], null, null, null, null, e.ReceivedAt), e.Facts);
     public static Call Create(CallEnded e) => Learn(new Call(e.CallId, e.Facts.UisCallSessionId, false, true, [], null, null, null, null, e.ReceivedAt), e.Facts);
+    public static Call Create(Outgoing.CallPlacedFromCrm e) => new Call(e.CallId, e.UisCallSessionId, false, false, [], null, null, null, null, e.At).Apply(e);
     public Call Apply(CallStarted e) => Learn(this with { Started = true, At = e.ReceivedAt < At ? e.ReceivedAt : At }, e.Facts);
     public Call Apply(CallEnded e) => Learn(this with { Ended = true }, e.Facts) with { EmployeeId = e.Facts.EmployeeId ?? EmployeeId };
     public Call Apply(CallRecordingsAttached e) => this with { RecordingLinks = [.. RecordingLinks, .. e.Links] };
+    /// <summary>Not a start: UIS's own <c>call_start</c> still adds its facts. What the CRM asked for is known first.</summary>
+    public Call Apply(Outgoing.CallPlacedFromCrm e) => this with
+    {
+        Direction = "out", ClientPhone = e.ClientPhone, Line = e.Line, EmployeeId = e.EmployeeId, At = e.At < At ? e.At : At,
+    };
 
     private static Call Learn(Call call, UisCallFacts facts) => call with
     {
@@ -52,6 +58,8 @@ public sealed partial record Call(
         (not null, CallStarted e) => call.Apply(e),
         (not null, CallEnded e) => call.Apply(e),
         (not null, CallRecordingsAttached e) => call.Apply(e),
+        (null, Outgoing.CallPlacedFromCrm e) => Create(e),
+        (not null, Outgoing.CallPlacedFromCrm e) => call.Apply(e),
         _ => throw new InvalidOperationException($"{@event.GetType().Name} cannot start a call stream."),
     };
 

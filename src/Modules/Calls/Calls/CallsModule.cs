@@ -1,7 +1,9 @@
 using Calls.CallHistory;
+using Calls.Outgoing;
 using Calls.Uis;
 using JasperFx.Events.Projections;
 using Marten;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Calls;
@@ -15,6 +17,9 @@ public static class CallsModule
         options.Schema.For<RejectedUisNotification>();
     }
 
-    public static IServiceCollection AddCallsModule(this IServiceCollection services) =>
-        services.AddSingleton<CallNotificationWriter>().AddHostedService(s => s.GetRequiredService<CallNotificationWriter>());
+    public static IServiceCollection AddCallsModule(this IServiceCollection services, IConfiguration configuration)
+    {
+        UisCallApi.Register(services, configuration);
+        return services.AddSingleton<CallNotificationWriter>().AddHostedService(s => s.GetRequiredService<CallNotificationWriter>());
+    }
 }

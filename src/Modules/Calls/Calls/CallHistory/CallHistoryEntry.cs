@@ -20,9 +20,16 @@ public sealed class CallHistoryEntry
     public DateTimeOffset StartedAt { get; set; }
     public DateTimeOffset? EndedAt { get; set; }
     public int? TalkSeconds { get; set; }
-    /// <summary><c>answered</c>, <c>missed</c>, <c>unanswered</c> or <c>in-progress</c>.</summary>
+    /// <summary>
+    /// <c>answered</c>, <c>missed</c>, <c>unanswered</c> or <c>in-progress</c>; for a click-to-call UIS has not
+    /// placed: <c>requested</c> (UIS is being asked), <c>failed</c> or <c>unknown</c> (UIS did not answer in time).
+    /// </summary>
     public string Status { get; set; } = CallStatus.InProgress;
     public int RecordingCount { get; set; }
+    /// <summary>Placed by click-to-call from the CRM.</summary>
+    public bool StartedFromCrm { get; set; }
+    /// <summary>For a click-to-call that UIS refused: its error mnemonic (e.g. <c>contact_in_blacklist</c>).</summary>
+    public string? FailureReason { get; set; }
     /// <summary>
     /// The lead or client card of the number, once Leads has found or made it. Not projected: filled
     /// when the history is read, from Leads' <see cref="Leads.Contracts.LinkedCall"/>.
@@ -44,8 +51,11 @@ public static class CallStatus
     public const string Missed = "missed";
     public const string Unanswered = "unanswered";
     public const string InProgress = "in-progress";
+    public const string Requested = "requested";
+    public const string Failed = "failed";
+    public const string Unknown = "unknown";
 
-    public static readonly string[] All = [Answered, Missed, Unanswered, InProgress];
+    public static readonly string[] All = [Answered, Missed, Unanswered, InProgress, Requested, Failed, Unknown];
 
     /// <summary>Nobody talked: missed when the client called, unanswered when we did.</summary>
     public static string Of(int talkSeconds, string? direction) =>
@@ -69,6 +79,49 @@ public sealed partial class CallHistoryEntryProjection : SingleStreamProjection<
     public static CallHistoryEntry Apply(CallRecordingsAttached e, CallHistoryEntry entry)
     {
         entry.RecordingCount += e.Links.Count;
+        return entry;
+    }
+
+    // A click-to-call shows as its request until UIS places it; then the call's own row takes over.
+    public static CallHistoryEntry Create(Outgoing.OutgoingCallRequested e) => new()
+    {
+        Id = e.RequestId, Direction = "out", LineNumber = e.Line, ClientPhone = e.ClientPhone, ClientPhoneRaw = e.ClientPhone,
+        EmployeeId = e.EmployeeId, StartedAt = e.At, Status = CallStatus.Requested, StartedFromCrm = true,
+    };
+
+    public static bool ShouldDelete(Outgoing.OutgoingCallPlaced e) => true;
+
+    public static CallHistoryEntry Apply(Outgoing.OutgoingCallFailed e, CallHistoryEntry entry)
+    {
+        entry.Status = CallStatus.Failed;
+        entry.FailureReason = e.Mnemonic;
+        entry.EndedAt = e.At;
+        return entry;
+    }
+
+    public static CallHistoryEntry Apply(Outgoing.OutgoingCallOutcomeUnknown e, CallHistoryEntry entry)
+    {
+        entry.Status = CallStatus.Unknown;
+        entry.FailureReason = e.Reason;
+        return entry;
+    }
+
+    public static CallHistoryEntry Create(Outgoing.CallPlacedFromCrm e) => Apply(e, new CallHistoryEntry { Id = e.CallId, StartedAt = e.At });
+
+    public static CallHistoryEntry Apply(Outgoing.CallPlacedFromCrm e, CallHistoryEntry entry)
+    {
+        entry.UisCallSessionId = e.UisCallSessionId;
+        entry.StartedFromCrm = true;
+        entry.Direction ??= "out";
+        entry.LineNumber ??= e.Line;
+        if (entry.ClientPhone is null)
+        {
+            entry.ClientPhone = e.ClientPhone;
+            entry.ClientPhoneRaw ??= e.ClientPhone;
+            entry.ClientPhoneUnrecognised = false;
+        }
+        entry.EmployeeId ??= e.EmployeeId;
+        if (e.At < entry.StartedAt) entry.StartedAt = e.At;
         return entry;
     }
 

@@ -1,5 +1,6 @@
 using BuildingBlocks.Phones;
 using BuildingBlocks.Tenancy;
+using Integration.Contracts;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;

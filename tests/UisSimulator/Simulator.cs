@@ -1,0 +1,176 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace UisSimulator;
+
+/// <summary>
+/// UIS's Call API (<c>POST /callapi/v4.0</c>) and Data API (<c>POST /dataapi/v2.0</c>) over real HTTP on
+/// loopback, with the account in <see cref="State"/>. Run it with <c>dotnet run --project tests/UisSimulator</c>,
+/// or start it inside a test with <see cref="StartAsync"/>.
+/// </summary>
+public sealed class Simulator : IAsyncDisposable
+{
+    public const string CallApiPath = "/callapi/v4.0";
+    public const string DataApiPath = "/dataapi/v2.0";
+
+    private static readonly string[] EmployeeCallKeys =
+    [
+        "access_token", "first_call", "direction", "virtual_phone_number", "contact", "employee", "external_id",
+        "switch_at_once", "early_switching", "media_file_id", "show_virtual_phone_number", "dtmf_string",
+    ];
+
+    private static readonly string[] SimpleCallKeys =
+    [
+        "access_token", "first_call", "direction", "virtual_phone_number", "contact", "operator", "external_id",
+        "switch_at_once", "early_switching", "media_file_id", "show_virtual_phone_number",
+    ];
+
+    private readonly WebApplication _app;
+
+    public SimulatorState State { get; }
+    public Uri BaseUri { get; }
+    public Uri CallApiUrl => new(BaseUri, CallApiPath);
+    public Uri DataApiUrl => new(BaseUri, DataApiPath);
+
+    private Simulator(WebApplication app, SimulatorState state, Uri baseUri) => (_app, State, BaseUri) = (app, state, baseUri);
+
+    public static async Task<Simulator> StartAsync(SimulatorState? state = null, int port = 0)
+    {
+        state ??= new SimulatorState();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        var app = builder.Build();
+        app.MapPost(CallApiPath, (HttpContext context) => AnswerAsync(context, state, CallApi));
+        app.MapPost(DataApiPath, (HttpContext context) => AnswerAsync(context, state, DataApi));
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new Simulator(app, state, new Uri(address));
+    }
+
+    public Task WaitForShutdownAsync() => _app.WaitForShutdownAsync();
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+
+    private static async Task AnswerAsync(HttpContext context, SimulatorState state, Func<RpcRequest, SimulatorState, JsonNode> method)
+    {
+        using var reader = new StreamReader(context.Request.Body);
+        var body = await reader.ReadToEndAsync();
+        JsonNode? id = null;
+        JsonObject answer;
+        try
+        {
+            var request = RpcRequest.Parse(body);
+            id = request.Id;
+            // A slow UIS still does the work when the caller has given up waiting.
+            if (state.AnswerDelay > TimeSpan.Zero) await Task.Delay(state.AnswerDelay);
+            if (state.NextErrors.TryDequeue(out var planned)) throw RpcError.Of(planned, minuteReset: planned == "limit_exceeded" ? 17 : null);
+            if (!state.IpWhitelisted) throw RpcError.Of("ip_not_whitelisted", "The caller's IP address is not whitelisted");
+            var token = request.Text("access_token");
+            if (token is null || !state.Tokens.TryGetValue(token, out var tokenState)) throw RpcError.Of("access_token_invalid", "Access token is invalid");
+            if (tokenState != "active") throw RpcError.Of($"access_token_{tokenState}", $"Access token is {tokenState}");
+            if (state.OverLimit(DateTimeOffset.UtcNow) is { } reset) throw RpcError.Of("limit_exceeded", "Limit exceeded", minuteReset: reset);
+            answer = new JsonObject
+            {
+                ["jsonrpc"] = "2.0", ["id"] = id?.DeepClone(),
+                ["result"] = new JsonObject
+                {
+                    ["data"] = method(request, state),
+                    ["metadata"] = new JsonObject { ["limits"] = new JsonObject { ["minute_limit"] = state.CallsPerMinute, ["minute_reset"] = 60 } },
+                },
+            };
+        }
+        catch (RpcError error)
+        {
+            answer = error.ToJson(id);
+        }
+        context.Response.ContentType = "application/json; charset=UTF-8";
+        await context.Response.WriteAsync(answer.ToJsonString());
+    }
+
+    private static JsonNode CallApi(RpcRequest request, SimulatorState state)
+    {
+        switch (request.Method)
+        {
+            case "start.employee_call":
+            {
+                request.OnlyKeys(EmployeeCallKeys);
+                if (request.Required("first_call") is not ("employee" or "contact")) throw RpcError.Of("invalid_parameter_value", field: "first_call");
+                CheckVirtualNumber(request, state);
+                var contact = CheckContact(request, state);
+                if (!request.Params.TryGetValue("employee", out var employee) || employee.ValueKind != JsonValueKind.Object ||
+                    !employee.TryGetProperty("id", out var idElement) || !idElement.TryGetInt64(out var employeeId))
+                    throw RpcError.Of("required_parameter_missed", "employee.id is required", "employee");
+                var unexpected = employee.EnumerateObject().Select(p => p.Name).Where(n => n is not ("id" or "phone_number")).ToList();
+                if (unexpected.Count > 0) throw RpcError.Of("unexpected_parameters", field: "employee." + unexpected[0]);
+                if (!state.Employees.TryGetValue(employeeId, out var known)) throw RpcError.Of("employee_not_found", field: "employee.id");
+                if (known.PhoneNumbers.Length == 0) throw RpcError.Of("no_active_phone_number", field: "employee.phone_number");
+                return Started(request, state, contact);
+            }
+            case "start.simple_call":
+            {
+                request.OnlyKeys(SimpleCallKeys);
+                if (request.Required("first_call") is not ("operator" or "contact")) throw RpcError.Of("invalid_parameter_value", field: "first_call");
+                CheckVirtualNumber(request, state);
+                request.Required("operator");
+                return Started(request, state, CheckContact(request, state));
+            }
+            case "release.call":
+                request.OnlyKeys("access_token", "call_session_id");
+                return new JsonObject { ["success"] = "true" };
+            default:
+                throw RpcError.Of("method_not_found", $"Method {request.Method} not found");
+        }
+    }
+
+    private static JsonNode Started(RpcRequest request, SimulatorState state, string contact)
+    {
+        var session = state.NextSessionId();
+        var started = new StartedCall(session, request.Method, request.Params, DateTimeOffset.UtcNow);
+        state.StartedCalls.Enqueue(started);
+        state.BeforeAnswer?.Invoke(started).GetAwaiter().GetResult();
+        return new JsonObject { ["call_session_id"] = session };
+    }
+
+    private static void CheckVirtualNumber(RpcRequest request, SimulatorState state)
+    {
+        var line = request.Required("virtual_phone_number");
+        if (!state.VirtualNumbers.ContainsKey(line)) throw RpcError.Of("virtual_phone_number_not_found", field: "virtual_phone_number");
+    }
+
+    private static string CheckContact(RpcRequest request, SimulatorState state)
+    {
+        var contact = request.Required("contact");
+        if (!contact.All(char.IsAsciiDigit)) throw RpcError.Of("invalid_parameter_value", "contact is digits with the country code", "contact");
+        if (state.Blacklist.ContainsKey(contact)) throw RpcError.Of("contact_in_blacklist", field: "contact");
+        return contact;
+    }
+
+    private static JsonNode DataApi(RpcRequest request, SimulatorState state) => request.Method switch
+    {
+        "get.employees" => new JsonArray(state.Employees.Values.OrderBy(e => e.Id).Select(e => (JsonNode)new JsonObject
+        {
+            ["id"] = e.Id, ["full_name"] = e.FullName,
+            ["phone_numbers"] = new JsonArray(e.PhoneNumbers.Select(p => (JsonNode)new JsonObject { ["phone_number"] = p, ["status"] = "active" }).ToArray()),
+            ["extension"] = new JsonObject { ["extension_phone_number"] = e.Extension },
+        }).ToArray()),
+        "get.virtual_numbers" => new JsonArray(state.VirtualNumbers.OrderBy(v => v.Key).Select(v => (JsonNode)new JsonObject
+        {
+            ["virtual_phone_number"] = v.Key, ["status"] = v.Value,
+        }).ToArray()),
+        "get.calls_report" => new JsonArray(state.StartedCalls.Select(c => (JsonNode)new JsonObject
+        {
+            ["id"] = c.CallSessionId, ["start_time"] = c.At.ToString("yyyy-MM-dd HH:mm:ss"), ["direction"] = "out", ["source"] = "callapi",
+            ["contact_phone_number"] = c.Params.GetValueOrDefault("contact").ToString(),
+            ["virtual_phone_number"] = c.Params.GetValueOrDefault("virtual_phone_number").ToString(),
+            ["call_api_external_id"] = c.Params.TryGetValue("external_id", out var external) ? external.ToString() : null,
+        }).ToArray()),
+        _ => throw RpcError.Of("method_not_found", $"Method {request.Method} not found"),
+    };
+}
