@@ -79,4 +79,45 @@ public sealed class UisSettingsTests(AppFixture app)
             s.StatusCodeShouldBe(403);
         });
     }
+
+    private async Task<(int Status, JsonElement Body)> CheckAsync(Scenarios.TestTenant tenant)
+    {
+        using var client = app.Host.Server.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", tenant.AdminToken);
+        var response = await client.PostAsync("/api/settings/uis/check", null);
+        return ((int)response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
+    }
+
+    [Fact]
+    public async Task The_check_lists_the_accounts_virtual_numbers_and_employees_to_map()
+    {
+        var tenant = await app.Host.CreateTenantAsync();
+        (await CheckAsync(tenant)).Body.GetProperty("reason").GetString().Should().Be("uis-not-connected");
+        app.Uis.State.Employees[9_999] = new global::UisSimulator.SimulatedEmployee(9_999, "Иванова Мария", ["79161112233"], "105");
+        await PutKeyAsync(tenant, new { apiKey = "sim-token" }, 200);
+
+        var (status, body) = await CheckAsync(tenant);
+        status.Should().Be(200, body.ToString());
+        body.GetProperty("virtualNumbers").EnumerateArray().Select(n => n.GetProperty("number").GetString()).Should().Contain("74993720692");
+        var maria = body.GetProperty("employees").EnumerateArray().Single(e => e.GetProperty("uisEmployeeId").GetInt64() == 9_999);
+        maria.GetProperty("fullName").GetString().Should().Be("Иванова Мария");
+        maria.GetProperty("phoneNumbers")[0].GetProperty("number").GetString().Should().Be("79161112233");
+        maria.GetProperty("extension").GetString().Should().Be("105");
+    }
+
+    [Theory]
+    [InlineData(null, "access_token_invalid", "API key")]
+    [InlineData("ip_not_whitelisted", "ip_not_whitelisted", "whitelist")]
+    public async Task The_check_explains_why_UIS_refused(string? planned, string mnemonic, string explained)
+    {
+        var tenant = await app.Host.CreateTenantAsync();
+        await PutKeyAsync(tenant, new { apiKey = planned is null ? "not-a-uis-key" : "sim-token" }, 200);
+        if (planned is not null) app.Uis.State.NextErrors.Enqueue(planned);
+
+        var (status, body) = await CheckAsync(tenant);
+        status.Should().Be(502);
+        body.GetProperty("mnemonic").GetString().Should().Be(mnemonic);
+        body.GetProperty("detail").GetString().Should().Contain(explained);
+        app.Logs.Lines.Should().NotContain(line => line.Contains("not-a-uis-key"));
+    }
 }

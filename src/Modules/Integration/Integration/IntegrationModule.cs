@@ -34,6 +34,7 @@ public static class IntegrationModule
         services.AddOptions<KeyManagementOptions>()
             .Configure<IDocumentStore>((options, store) => options.XmlRepository = new DataProtectionKeyStore(store));
         services.AddSingleton<IUisApiKeys, UisApiKeys>();
+        CheckUisConnectionEndpoint.Register(services);
         services.AddSingleton<RoutingDirectory>();
         services.AddSingleton<IRoutingDirectory>(s => s.GetRequiredService<RoutingDirectory>());
         services.AddHostedService(s => s.GetRequiredService<RoutingDirectory>());
