@@ -11,11 +11,20 @@ public static class SimulatorProgram
                 UIS simulator: UIS's Call API and Data API on loopback, for tests and demos.
 
                   dotnet run --project tests/UisSimulator -- [--port 5080] [--token sim-token] [--employee 25:79260000001]
+                      [--notify http://127.0.0.1:5000/hook/uis/<secret>] [--routing-url http://127.0.0.1:5000/hook/uis/<secret>?event=redirect_incoming]
+                      [--talk 42]
 
                   --port N           listen on http://127.0.0.1:N (default 5080)
                   --token KEY        an API key the simulator accepts (default sim-token); point the CRM at it with
                                      PUT /api/settings/uis {"apiKey":"KEY"}
                   --employee ID:NUM  a UIS employee with a phone number (repeatable)
+                  --notify LINK      the tenant's notification link: calls are then played, i.e. reported to the CRM with
+                                     the setup guide's three templates rendered as UIS renders them, recordings served here
+                  --routing-url URL  asked first for each incoming call (UIS's "interactive call processing")
+                  --talk SECONDS     how long played calls talk (default 42; 0 = not answered)
+
+                Incoming call: POST /simulator/incoming?from=79260000000[&line=74993720692]. Outgoing calls are played
+                after start.employee_call / start.simple_call.
 
                 The CRM reaches it with Uis__CallApiUrl=http://127.0.0.1:N/callapi/v4.0 and
                 Uis__DataApiUrl=http://127.0.0.1:N/dataapi/v2.0. Virtual number: 74993720692.
@@ -39,6 +48,9 @@ public static class SimulatorProgram
             var parts = employee.Split(':');
             state.Employees[long.Parse(parts[0])] = new SimulatedEmployee(long.Parse(parts[0]), $"Сотрудник {parts[0]}", parts.Length > 1 ? [parts[1]] : []);
         }
+        using var crmClient = new HttpClient();
+        if (Value("--notify") is { } link) state.Crm = new CrmTarget(crmClient, link, Value("--routing-url"));
+        if (Value("--talk") is { } talk) state.TalkSeconds = int.Parse(talk);
         await using var simulator = await Simulator.StartAsync(state, int.Parse(Value("--port") ?? "5080"));
         Console.WriteLine($"UIS simulator on {simulator.BaseUri} (Call API {simulator.CallApiUrl}, Data API {simulator.DataApiUrl}); Ctrl+C to stop.");
         await simulator.WaitForShutdownAsync();

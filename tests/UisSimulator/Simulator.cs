@@ -49,8 +49,14 @@ public sealed class Simulator : IAsyncDisposable
         var app = builder.Build();
         app.MapPost(CallApiPath, (HttpContext context) => AnswerAsync(context, state, CallApi));
         app.MapPost(DataApiPath, (HttpContext context) => AnswerAsync(context, state, DataApi));
+        app.MapGet("/media/{session}.wav", (long session) => Results.File(Playback.Recording(), "audio/wav", enableRangeProcessing: true));
+        app.MapPost("/simulator/incoming", async (string from, string? line) =>
+            await PlayIncomingAsync(state, from, line ?? state.VirtualNumbers.Keys.First()) is { } session
+                ? Results.Ok(new { call_session_id = session })
+                : Results.Problem("Tell the simulator where the CRM is first (--notify).", statusCode: 409));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        state.MediaBase = new Uri(new Uri(address), "/media/");
         return new Simulator(app, state, new Uri(address));
     }
 
@@ -135,7 +141,55 @@ public sealed class Simulator : IAsyncDisposable
         var started = new StartedCall(session, request.Method, request.Params, DateTimeOffset.UtcNow);
         state.StartedCalls.Enqueue(started);
         state.BeforeAnswer?.Invoke(started).GetAwaiter().GetResult();
+        if (state.Crm is { } crm)
+        {
+            var employee = request.Params.TryGetValue("employee", out var e) && e.TryGetProperty("id", out var id) &&
+                state.Employees.TryGetValue(id.GetInt64(), out var known)
+                    ? e.TryGetProperty("phone_number", out var number) ? number.GetString() : known.PhoneNumbers.FirstOrDefault()
+                    : request.Text("operator");
+            var variables = new Dictionary<string, object?>
+            {
+                ["direction"] = "out", ["virtual_phone_number"] = request.Text("virtual_phone_number"), ["contact_phone_number"] = contact,
+                ["employee_phone_number"] = employee, ["call_session_id"] = session,
+            };
+            // After the answer has gone, as UIS does (BeforeAnswer plays the other order).
+            _ = Task.Run(async () =>
+            {
+                await Task.Delay(50);
+                await Playback.PlayAsync(crm, state, Playback.OutgoingStart, variables, Recording(state, session));
+            });
+        }
         return new JsonObject { ["call_session_id"] = session };
+    }
+
+    private static string? Recording(SimulatorState state, long session) =>
+        state.TalkSeconds > 0 && state.MediaBase is { } media ? new Uri(media, $"{session}.wav").ToString() : null;
+
+    /// <summary>
+    /// A client calls the line: UIS asks the CRM's routing URL first (when configured) and puts the
+    /// caller through to the number it answers, or to the group (the first employee) on an error; then it reports the call.
+    /// </summary>
+    private static async Task<long?> PlayIncomingAsync(SimulatorState state, string from, string line)
+    {
+        if (state.Crm is not { } crm) return null;
+        var session = state.NextSessionId();
+        var employee = state.Employees.Values.OrderBy(e => e.Id).FirstOrDefault()?.PhoneNumbers.FirstOrDefault();
+        if (crm.RoutingUrl is { } routing)
+        {
+            var query = $"event=redirect_incoming&numa=%22{from}%22&numb={line}&call_session_id={session}";
+            using var answer = await Playback.SendAsync(crm, routing, query);
+            state.Sent.Enqueue((query, (int)answer.StatusCode));
+            if (answer.IsSuccessStatusCode &&
+                JsonDocument.Parse(await answer.Content.ReadAsStringAsync()).RootElement.TryGetProperty("phones", out var phones) && phones.GetArrayLength() > 0)
+                employee = phones[0].GetString();
+        }
+        var variables = new Dictionary<string, object?>
+        {
+            ["direction"] = "in", ["virtual_phone_number"] = line, ["contact_phone_number"] = from, ["employee_phone_number"] = employee,
+            ["call_session_id"] = session,
+        };
+        await Playback.PlayAsync(crm, state, Playback.IncomingStart, variables, Recording(state, session));
+        return session;
     }
 
     private static void CheckVirtualNumber(RpcRequest request, SimulatorState state)

@@ -25,6 +25,15 @@ public sealed class SimulatorState
     public ConcurrentQueue<StartedCall> StartedCalls { get; } = new();
     /// <summary>Runs after a call is started and before the Call API answers (e.g. UIS's first notification overtaking the answer).</summary>
     public Func<StartedCall, Task>? BeforeAnswer { get; set; }
+    /// <summary>Where calls are reported; null: the simulator places calls but reports none.</summary>
+    public CrmTarget? Crm { get; set; }
+    public NotificationFaults Faults { get; set; } = new();
+    /// <summary>How long the played calls talk (0: nobody answered).</summary>
+    public int TalkSeconds { get; set; } = 42;
+    /// <summary>Every notification and routing request sent to the CRM, with the CRM's answer.</summary>
+    public ConcurrentQueue<(string Query, int Status)> Sent { get; } = new();
+    /// <summary>Where the recordings are served (set when the simulator starts).</summary>
+    public Uri? MediaBase { get; set; }
     private long _nextSession = 4_821_870_000;
     private readonly ConcurrentQueue<DateTimeOffset> _recent = new();
 
