@@ -174,4 +174,22 @@ public sealed class ClickToCallTests(AppFixture app)
         app.Uis.State.StartedCalls.Count.Should().Be(before, "UIS was never asked");
         (await ClickAsync(tenant, new { phone = "89260000005", employeeId = 7 }, tenant.AdminToken)).Status.Should().Be(202, "an admin may place a call for an employee");
     }
+
+    [Fact]
+    public async Task UIS_per_minute_limit_answers_429_with_the_seconds_until_it_resets()
+    {
+        var (tenant, _) = await ConnectedTenantAsync();
+        app.Uis.State.CallsPerMinute = 0;
+        try
+        {
+            var (status, body, response) = await ClickAsync(tenant, new { phone = "89260000006" });
+            status.Should().Be(429);
+            body.GetProperty("mnemonic").GetString().Should().Be("limit_exceeded");
+            response.Headers.RetryAfter!.Delta!.Value.TotalSeconds.Should().BeInRange(1, 60);
+        }
+        finally
+        {
+            app.Uis.State.CallsPerMinute = 1000;
+        }
+    }
 }

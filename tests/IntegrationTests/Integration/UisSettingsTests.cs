@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Alba;
 using IntegrationTests.Infrastructure;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -40,6 +41,16 @@ public sealed class UisSettingsTests(AppFixture app)
         };
         var stored = (string)(await raw.ExecuteScalarAsync())!;
         stored.Should().NotContain(key).And.Contain("ProtectedApiKey");
+
+        // Another node: its own Data Protection, the same key ring in PostgreSQL.
+        var otherNode = new ServiceCollection();
+        otherNode.AddDataProtection().SetApplicationName("EnvyCrm.Uis");
+        otherNode.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>()
+            .Configure(o => o.XmlRepository = new global::Integration.Uis.DataProtectionKeyStore(app.Store));
+        await using var otherProvider = otherNode.BuildServiceProvider();
+        var protectedKey = JsonDocument.Parse(stored).RootElement.GetProperty("ProtectedApiKey").GetString()!;
+        otherProvider.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>()
+            .CreateProtector(global::Integration.Uis.UisConnection.Purpose).Unprotect(protectedKey).Should().Be(key);
 
         var keys = app.Host.Services.GetRequiredService<global::Integration.Contracts.IUisApiKeys>();
         (await keys.ApiKeyAsync(tenant.Id, CancellationToken.None)).Should().Be(key, "the module that calls UIS can decrypt it");
