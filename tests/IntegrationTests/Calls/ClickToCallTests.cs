@@ -12,27 +12,10 @@ namespace IntegrationTests.Calls;
 public sealed class ClickToCallTests(AppFixture app)
 {
     private const string Line = "74993720692";
-    private static long _uisEmployee = 7_000 + Random.Shared.Next(1_000);
 
-    /// <summary>A tenant with its line, the API key the simulator accepts, and employee 7 known to UIS under a fresh id.</summary>
-    private async Task<(Scenarios.TestTenant Tenant, long UisEmployeeId)> ConnectedTenantAsync()
-    {
-        var tenant = await app.Host.CreateTenantAsync();
-        var uisEmployeeId = Interlocked.Increment(ref _uisEmployee);
-        app.Uis.State.Employees[uisEmployeeId] = new SimulatedEmployee(uisEmployeeId, "Менеджер", ["79160000007"]);
-        await Put(tenant, "/api/settings/lines", new { lines = new[] { "+" + Line } });
-        await Put(tenant, "/api/settings/employees/7", new { fullName = "Менеджер", uisEmployeeId, phones = new[] { "+79160000007" } });
-        await Put(tenant, "/api/settings/uis", new { apiKey = "sim-token" });
-        return (tenant, uisEmployeeId);
-    }
+    private Task<(Scenarios.TestTenant Tenant, long UisEmployeeId)> ConnectedTenantAsync() => app.Host.CreateTenantConnectedToUisAsync(app.Uis.State);
 
-    private Task Put(Scenarios.TestTenant tenant, string url, object body) =>
-        app.Host.Scenario(s =>
-        {
-            s.Put.Json(body).ToUrl(url);
-            s.WithBearerToken(tenant.AdminToken);
-            s.StatusCodeShouldBeOk();
-        });
+    private Task Put(Scenarios.TestTenant tenant, string url, object body) => app.Host.PutAsAdminAsync(tenant, url, body);
 
     private async Task<(int Status, JsonElement Body, HttpResponseMessage Response)> ClickAsync(Scenarios.TestTenant tenant, object body, string? token = null)
     {

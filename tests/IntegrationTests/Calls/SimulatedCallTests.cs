@@ -10,25 +10,7 @@ namespace IntegrationTests.Calls;
 [Collection(AppCollection.Name)]
 public sealed class SimulatedCallTests(AppFixture app)
 {
-    private async Task<Scenarios.TestTenant> TenantAsync()
-    {
-        var tenant = await app.Host.CreateTenantAsync();
-        var uisEmployeeId = 8_000 + Random.Shared.Next(1_000_000);
-        app.Uis.State.Employees.Clear();
-        app.Uis.State.Employees[uisEmployeeId] = new SimulatedEmployee(uisEmployeeId, "Менеджер", ["79160000007"]);
-        await Put(tenant, "/api/settings/lines", new { lines = new[] { "+74993720692" } });
-        await Put(tenant, "/api/settings/employees/7", new { fullName = "Менеджер", uisEmployeeId, phones = new[] { "+79160000007" } });
-        await Put(tenant, "/api/settings/uis", new { apiKey = "sim-token" });
-        return tenant;
-    }
-
-    private Task Put(Scenarios.TestTenant tenant, string url, object body) =>
-        app.Host.Scenario(s =>
-        {
-            s.Put.Json(body).ToUrl(url);
-            s.WithBearerToken(tenant.AdminToken);
-            s.StatusCodeShouldBeOk();
-        });
+    private async Task<Scenarios.TestTenant> TenantAsync() => (await app.Host.CreateTenantConnectedToUisAsync(app.Uis.State)).Tenant;
 
     private async Task PlayingAsync(Scenarios.TestTenant tenant, Func<Task> test, NotificationFaults? faults = null, bool routing = false)
     {

@@ -60,6 +60,28 @@ public static class Scenarios
         $"event=call_end&line_number={line}&client_number=%22{client}%22&extension={Uri.EscapeDataString(employee)}" +
         $"&call_hash={session}&direction=%22{direction}%22&talk_time_duration={talk}&record_links={Uri.EscapeDataString(recordLinks)}";
 
+    public static Task PutAsAdminAsync(this IAlbaHost host, TestTenant tenant, string url, object body) =>
+        host.Scenario(s =>
+        {
+            s.Put.Json(body).ToUrl(url);
+            s.WithBearerToken(tenant.AdminToken);
+            s.StatusCodeShouldBeOk();
+        });
+
+    private static long _uisEmployee = 7_000 + Random.Shared.Next(1_000_000);
+
+    /// <summary>A tenant with the simulator's line, the API key it accepts, and employee 7 (+79160000007) known to UIS under a fresh id.</summary>
+    public static async Task<(TestTenant Tenant, long UisEmployeeId)> CreateTenantConnectedToUisAsync(this IAlbaHost host, UisSimulator.SimulatorState uis)
+    {
+        var tenant = await host.CreateTenantAsync();
+        var uisEmployeeId = Interlocked.Increment(ref _uisEmployee);
+        uis.Employees[uisEmployeeId] = new UisSimulator.SimulatedEmployee(uisEmployeeId, "Менеджер", ["79160000007"]);
+        await host.PutAsAdminAsync(tenant, "/api/settings/lines", new { lines = new[] { "+74993720692" } });
+        await host.PutAsAdminAsync(tenant, "/api/settings/employees/7", new { fullName = "Менеджер", uisEmployeeId, phones = new[] { "+79160000007" } });
+        await host.PutAsAdminAsync(tenant, "/api/settings/uis", new { apiKey = "sim-token" });
+        return (tenant, uisEmployeeId);
+    }
+
     public static async Task<T> GetJsonAsync<T>(this IAlbaHost host, string url, string token)
     {
         var result = await host.Scenario(s =>
