@@ -114,7 +114,16 @@ public static class StartOutgoingCallEndpoint
         }
 
         var callId = Call.IdForUisSession(uisSession);
-        await PlaceAsync(store, outbox, runtime, tenant, new CallPlacedFromCrm(callId, requestId, uisSession, employeeId, clientPhone, line, clock.GetUtcNow()));
+        try
+        {
+            await PlaceAsync(store, outbox, runtime, tenant, new CallPlacedFromCrm(callId, requestId, uisSession, employeeId, clientPhone, line, clock.GetUtcNow()));
+        }
+        catch (Exception e)
+        {
+            // The phone is ringing: say so, or the employee clicks again and it rings twice. UIS's
+            // notifications still make the call's history row; only the link to the request is missing.
+            logger.LogError(e, "Call {CallId} of tenant {Tenant} was placed by UIS but not recorded as placed from the CRM", callId, tenant);
+        }
         return TypedResults.Accepted($"/api/calls/{callId}", new OutgoingCallStarted(callId, uisSession));
     }
 
