@@ -15,6 +15,7 @@ public sealed class RoutingLoad(HttpClient http, string tenant, int clients)
     private static readonly string[] CardPhonePrefix = ["+7915", "7915"];
     private long _session = 8_000_000_000;
     private readonly ConcurrentDictionary<string, int> _answers = new();
+    private readonly ConcurrentQueue<double> _serverMs = new();
 
     /// <summary>A client's number as the seed stores it (E.164) and as UIS sends it (digits).</summary>
     public static string ClientPhone(int n, bool asUisSendsIt = false) => CardPhonePrefix[asUisSendsIt ? 1 : 0] + n.ToString("D7");
@@ -83,6 +84,9 @@ public sealed class RoutingLoad(HttpClient http, string tenant, int clients)
             request.Headers.Host = $"{tenant}.envycrm.com";
             using var response = await http.SendAsync(request);
             var status = (int)response.StatusCode;
+            if (response.Headers.TryGetValues("Server-Timing", out var timings) &&
+                timings.First().Split("dur=") is [_, var dur] && double.TryParse(dur, System.Globalization.CultureInfo.InvariantCulture, out var ms))
+                _serverMs.Enqueue(ms);
             _answers.AddOrUpdate(status == expected ? $"{status} as expected" : $"{status} unexpected", 1, (_, n) => n + 1);
             return status == expected;
         }
@@ -98,8 +102,16 @@ public sealed class RoutingLoad(HttpClient http, string tenant, int clients)
     {
         var text = string.Join(", ", _answers.OrderBy(a => a.Key).Select(a => $"{a.Key}: {a.Value}"));
         _answers.Clear();
+        var server = _serverMs.Order().ToArray();
+        _serverMs.Clear();
+        if (server.Length > 0)
+            text += string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"; the service's own time (Server-Timing): p50 {At(server, 50):F2} ms, p99 {At(server, 99):F2} ms, p99.9 {At(server, 99.9):F2} ms, max {server[^1]:F2} ms");
         return text;
     }
+
+    private static double At(double[] sorted, double percentile) =>
+        sorted[Math.Clamp((int)Math.Ceiling(percentile / 100 * sorted.Length) - 1, 0, sorted.Length - 1)];
 
     /// <summary>Waits until the host says its card index is filled (its log line), and returns that line.</summary>
     public static async Task<string> IndexFilledAsync(HostProcess host, TimeSpan limit)

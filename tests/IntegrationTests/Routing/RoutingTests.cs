@@ -40,6 +40,8 @@ public sealed class RoutingTests(AppFixture app)
     private async Task<(int Status, JsonElement Body)> RouteAsync(Scenarios.TestTenant tenant, string query)
     {
         var response = await app.Host.Server.CreateClient().GetAsync($"{tenant.HookPath}?event=redirect_incoming&{query}");
+        // Every answer says how long the service took for it (what the load harness reads).
+        response.Headers.GetValues("Server-Timing").Single().Should().MatchRegex(@"^routing;dur=\d+\.\d{3}$");
         return ((int)response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
     }
 

@@ -70,6 +70,16 @@ public static class RouteIncomingCall
     public static async Task<IResult> AnswerAsync(string tenant, bool bySecret, long arrived, UisRequestFields.Received received,
         HttpContext context, RoutingServices services)
     {
+        var answer = await DecideWithinDeadlineAsync(tenant, bySecret, arrived, received, context, services);
+        // The service's own time for the answer (from the endpoint's entry to the decision), for whoever measures from outside.
+        context.Response.Headers["Server-Timing"] =
+            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"routing;dur={Stopwatch.GetElapsedTime(arrived).TotalMilliseconds:F3}");
+        return answer;
+    }
+
+    private static async Task<IResult> DecideWithinDeadlineAsync(string tenant, bool bySecret, long arrived, UisRequestFields.Received received,
+        HttpContext context, RoutingServices services)
+    {
         var request = RoutingRequest.Parse(received.Fields);
         var left = services.Deadline - Stopwatch.GetElapsedTime(arrived);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
