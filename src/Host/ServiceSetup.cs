@@ -89,6 +89,7 @@ public static class ServiceSetup
             // Two copies of one notification racing to start or extend the same call stream, two
             // first calls from one number racing to capture its lead, or a call's start and end
             // linked at once: the loser runs again, finds what the winner stored, and adds nothing.
+            CallsModule.ConfigureWolverine(options, builder.Configuration);
             options.OnException<ConcurrencyException>().Or<Marten.Exceptions.ExistingStreamIdCollisionException>()
                 .Or<DocumentAlreadyExistsException>().RetryWithCooldown(TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(50),
                     TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(500));

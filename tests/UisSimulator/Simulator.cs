@@ -44,19 +44,34 @@ public sealed class Simulator : IAsyncDisposable
     {
         state ??= new SimulatorState();
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        // The APIs on plain HTTP; the recordings on HTTPS with a certificate of its own (UIS's media links are https).
+        var certificate = MediaCertificate.Create();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(System.Net.IPAddress.Loopback, port);
+            kestrel.Listen(System.Net.IPAddress.Loopback, 0, listen => listen.UseHttps(certificate));
+        });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         var app = builder.Build();
         app.MapPost(CallApiPath, (HttpContext context) => AnswerAsync(context, state, CallApi));
         app.MapPost(DataApiPath, (HttpContext context) => AnswerAsync(context, state, DataApi));
-        app.MapGet("/media/{session}.wav", (long session) => Results.File(Playback.Recording(), "audio/wav", enableRangeProcessing: true));
+        app.MapGet("/media/{name}", (string name, HttpContext context) =>
+        {
+            state.MediaRequests.Enqueue(context.Request.Path + context.Request.QueryString);
+            if (state.MediaFaults.TryGetValue(name, out var fault)) return fault(context);
+            return name.EndsWith(".wav", StringComparison.Ordinal) && !state.ExpiredMedia.ContainsKey(name)
+                ? Results.File(Playback.Recording(), "audio/wav", enableRangeProcessing: true)
+                : Results.NotFound();
+        });
         app.MapPost("/simulator/incoming", async (string from, string? line) =>
             await PlayIncomingAsync(state, from, line ?? state.VirtualNumbers.Keys.First()) is { } session
                 ? Results.Ok(new { call_session_id = session })
                 : Results.Problem("Tell the simulator where the CRM is first (--notify).", statusCode: 409));
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        state.MediaBase = new Uri(new Uri(address), "/media/");
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        var address = addresses.First(a => a.StartsWith("http:", StringComparison.Ordinal));
+        var media = new Uri(addresses.First(a => a.StartsWith("https:", StringComparison.Ordinal)));
+        state.MediaBase = new Uri($"https://localhost:{media.Port}/media/");
         return new Simulator(app, state, new Uri(address));
     }
 

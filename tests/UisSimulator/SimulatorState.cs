@@ -32,7 +32,13 @@ public sealed class SimulatorState
     public int TalkSeconds { get; set; } = 42;
     /// <summary>Every notification and routing request sent to the CRM, with the CRM's answer.</summary>
     public ConcurrentQueue<(string Query, int Status)> Sent { get; } = new();
-    /// <summary>Where the recordings are served (set when the simulator starts).</summary>
+    /// <summary>Every request for a recording (path and query), so a test can show what was never fetched.</summary>
+    public ConcurrentQueue<string> MediaRequests { get; } = new();
+    /// <summary>Recordings (by file name) that answer 404, as an expired UIS link does.</summary>
+    public ConcurrentDictionary<string, bool> ExpiredMedia { get; } = new();
+    /// <summary>Recordings (by file name) answered by the given function instead: redirects, oversized bodies, 5xx.</summary>
+    public ConcurrentDictionary<string, Func<Microsoft.AspNetCore.Http.HttpContext, Microsoft.AspNetCore.Http.IResult>> MediaFaults { get; } = new();
+    /// <summary>Where the recordings are served, <c>https://localhost:port/media/</c> (set when the simulator starts).</summary>
     public Uri? MediaBase { get; set; }
     private long _nextSession = 4_821_870_000;
     private readonly ConcurrentQueue<DateTimeOffset> _recent = new();

@@ -41,5 +41,7 @@ public static class AuthSetup
     }
 
     /// <summary>Streams a browser opens by URL; any other request must send the token in the Authorization header.</summary>
-    public static bool AcceptsQueryToken(PathString path) => path.Equals("/api/events", StringComparison.OrdinalIgnoreCase);
+    /// <summary>Where browsers cannot set a header: EventSource (the screen pop) and the audio element (recordings).</summary>
+    public static bool AcceptsQueryToken(PathString path) =>
+        path.Equals("/api/events", StringComparison.OrdinalIgnoreCase) || Calls.Recordings.PlayRecordingEndpoint.IsPlaybackPath(path);
 }

@@ -24,6 +24,7 @@ public sealed class AppFixture : IAsyncLifetime
     /// <summary>UIS's Call API and Data API, on loopback; the host is pointed at it.</summary>
     public UisSimulator.Simulator Uis { get; private set; } = null!;
     public const double CallApiTimeoutSeconds = 1.5;
+    public const long MaxRecordingBytes = 1024 * 1024;
 
     public async Task InitializeAsync()
     {
@@ -32,6 +33,11 @@ public sealed class AppFixture : IAsyncLifetime
         Uis = await UisSimulator.Simulator.StartAsync();
         Environment.SetEnvironmentVariable("Uis__CallApiUrl", Uis.CallApiUrl.ToString());
         Environment.SetEnvironmentVariable("Uis__DataApiUrl", Uis.DataApiUrl.ToString());
+        Environment.SetEnvironmentVariable("Recordings__AllowedHosts__0", "localhost");
+        Environment.SetEnvironmentVariable("Recordings__Path", Path.Combine(Path.GetTempPath(), $"envycrm-recordings-{Guid.NewGuid():N}"));
+        Environment.SetEnvironmentVariable("Recordings__RetryDelaysSeconds__0", "0.2");
+        Environment.SetEnvironmentVariable("Recordings__RetryDelaysSeconds__1", "0.2");
+        Environment.SetEnvironmentVariable("Recordings__MaxBytes", MaxRecordingBytes.ToString());
         Environment.SetEnvironmentVariable("Uis__CallApiTimeoutSeconds", CallApiTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Environment.SetEnvironmentVariable("Auth__SigningKey", Convert.ToBase64String(SigningKey));
         Environment.SetEnvironmentVariable("PublicBaseUrl", "https://uis.envycrm.test");
@@ -45,6 +51,12 @@ public sealed class AppFixture : IAsyncLifetime
             {
                 services.RunWolverineInSoloMode();
                 services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(Logs);
+                // The simulator serves recordings over HTTPS with a throwaway certificate: trusted here, on loopback only.
+                services.AddHttpClient(global::Calls.Recordings.RecordingFetcher.ClientName).ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+                {
+                    AllowAutoRedirect = false,
+                    SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true },
+                });
                 services.DisableAllExternalWolverineTransports();
             });
         });

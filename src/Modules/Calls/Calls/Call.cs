@@ -63,6 +63,15 @@ public sealed partial record Call(
         _ => throw new InvalidOperationException($"{@event.GetType().Name} cannot start a call stream."),
     };
 
+    /// <summary>The recordings these new events attach, numbered from 1 in the order they came, to be archived.</summary>
+    public static IEnumerable<Recordings.ArchiveRecording> RecordingsToArchive(Call? before, IEnumerable<object> added)
+    {
+        var n = before?.RecordingLinks.Count ?? 0;
+        foreach (var attached in added.OfType<CallRecordingsAttached>())
+        foreach (var link in attached.Links)
+            yield return new Recordings.ArchiveRecording(attached.CallId, ++n, link);
+    }
+
     /// <summary>What other modules hear of these new events: that the call began, ended, or both; null when neither.</summary>
     public static Calls.Contracts.CallChange? Change(Call? before, Call? after, IReadOnlyCollection<object> added)
     {

@@ -1,5 +1,7 @@
 using Calls.CallHistory;
 using Calls.Outgoing;
+using Calls.Recordings;
+using Wolverine.ErrorHandling;
 using Calls.Uis;
 using JasperFx.Events.Projections;
 using Marten;
@@ -17,9 +19,16 @@ public static class CallsModule
         options.Schema.For<RejectedUisNotification>();
     }
 
+    /// <summary>A recording download that failed is tried again later, durably, until the retries run out (then recorded as failed).</summary>
+    public static void ConfigureWolverine(Wolverine.WolverineOptions options, IConfiguration configuration) =>
+        options.OnException<RecordingDownloadException>().ScheduleRetry(ArchiveRecordingHandler.RetryDelays(configuration));
+
     public static IServiceCollection AddCallsModule(this IServiceCollection services, IConfiguration configuration)
     {
         UisCallApi.Register(services, configuration);
+        RecordingFetcher.Register(services, configuration);
+        services.AddSingleton<IRecordingStore>(s => new DiskRecordingStore(configuration.GetValue<string>("Recordings:Path")
+            ?? Path.Combine(s.GetRequiredService<Microsoft.Extensions.Hosting.IHostEnvironment>().ContentRootPath, ".data", "recordings")));
         return services.AddSingleton<CallNotificationWriter>().AddHostedService(s => s.GetRequiredService<CallNotificationWriter>());
     }
 }

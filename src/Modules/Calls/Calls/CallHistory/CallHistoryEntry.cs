@@ -26,6 +26,8 @@ public sealed class CallHistoryEntry
     /// </summary>
     public string Status { get; set; } = CallStatus.InProgress;
     public int RecordingCount { get; set; }
+    /// <summary>Each recording: its number, status and playback URL (never UIS's link).</summary>
+    public List<Recordings.RecordingView> Recordings { get; set; } = [];
     /// <summary>Placed by click-to-call from the CRM.</summary>
     public bool StartedFromCrm { get; set; }
     /// <summary>For a click-to-call that UIS refused: its error mnemonic (e.g. <c>contact_in_blacklist</c>).</summary>
@@ -78,7 +80,29 @@ public sealed partial class CallHistoryEntryProjection : SingleStreamProjection<
 
     public static CallHistoryEntry Apply(CallRecordingsAttached e, CallHistoryEntry entry)
     {
-        entry.RecordingCount += e.Links.Count;
+        foreach (var _ in e.Links)
+            entry.Recordings.Add(new Recordings.RecordingView(entry.Recordings.Count + 1, Recordings.RecordingStatus.Pending, null,
+                Recordings.RecordingView.UrlOf(entry.Id, entry.Recordings.Count + 1)));
+        entry.RecordingCount = entry.Recordings.Count;
+        return entry;
+    }
+
+    public static CallHistoryEntry Apply(Recordings.CallRecordingArchived e, CallHistoryEntry entry) =>
+        Recording(entry, e.N, r => r with { Status = Recordings.RecordingStatus.Archived, Size = e.Size, ContentType = e.ContentType, Sha256 = e.Sha256 });
+
+    public static CallHistoryEntry Apply(Recordings.CallRecordingExpired e, CallHistoryEntry entry) =>
+        Recording(entry, e.N, r => r with { Status = Recordings.RecordingStatus.Expired });
+
+    public static CallHistoryEntry Apply(Recordings.CallRecordingFailed e, CallHistoryEntry entry) =>
+        Recording(entry, e.N, r => r with { Status = Recordings.RecordingStatus.Failed });
+
+    public static CallHistoryEntry Apply(Recordings.CallRecordingRejected e, CallHistoryEntry entry) =>
+        Recording(entry, e.N, r => r with { Status = Recordings.RecordingStatus.Rejected });
+
+    private static CallHistoryEntry Recording(CallHistoryEntry entry, int n, Func<Recordings.RecordingView, Recordings.RecordingView> change)
+    {
+        var index = entry.Recordings.FindIndex(r => r.N == n);
+        if (index >= 0) entry.Recordings[index] = change(entry.Recordings[index]);
         return entry;
     }
 

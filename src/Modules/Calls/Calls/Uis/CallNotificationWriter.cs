@@ -90,6 +90,7 @@ public sealed class CallNotificationWriter(
             var employees = directory is null ? new Dictionary<string, int>() : (await directory).ToDictionary(e => e.Id, e => e.EmployeeId);
 
             var changes = new List<CallChange>();
+            var archives = new List<Recordings.ArchiveRecording>();
             foreach (var commands in batch.GroupBy(p => p.Command.CallId))
             {
                 var stream = await streams[commands.Key];
@@ -106,8 +107,10 @@ public sealed class CallNotificationWriter(
                 }
                 stream.AppendMany(added);
                 if (Call.Change(stream.Aggregate, call, added) is { } change) changes.Add(change);
+                archives.AddRange(Call.RecordingsToArchive(stream.Aggregate, added));
             }
             if (changes.Count > 0) await messages.PublishAsync(new CallActivity(changes));
+            foreach (var archive in archives) await messages.PublishAsync(archive);
             await session.SaveChangesAsync();
             await messages.FlushOutgoingMessagesAsync();
             foreach (var pending in batch) pending.Stored.TrySetResult();

@@ -24,6 +24,7 @@ public interface ICallCommand
         var events = new Events(Decide(command, facts, call));
         var messages = new OutgoingMessages();
         if (Call.Change(call, events.Aggregate(call, Call.Advance), events) is { } change) messages.Add(new CallActivity([change]));
+        foreach (var archive in Call.RecordingsToArchive(call, events)) messages.Add(archive);
         return (events, messages);
     }
 }
