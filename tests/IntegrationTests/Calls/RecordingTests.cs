@@ -61,6 +61,13 @@ public sealed class RecordingTests(AppFixture app)
         (await PlayAsync(tenant, call.Id, 1)).StatusCode.Should().Be(HttpStatusCode.OK);
         app.Uis.State.MediaRequests.Count(r => r.EndsWith(name)).Should().Be(mediaRequests, "an archived recording is played from storage");
 
+        // The caller's card (a new lead) shows the recording on its recent call.
+        var card = await Eventually.Async(() => app.Host.GetJsonAsync<JsonElement>("/api/clients?phone=79508418541", tenant.AdminToken),
+            found => found.GetProperty("items").GetArrayLength() == 1 && found.GetProperty("items")[0].GetProperty("recentCalls").GetArrayLength() == 1);
+        var onCard = card.GetProperty("items")[0].GetProperty("recentCalls")[0].GetProperty("recordings").EnumerateArray().Single();
+        (onCard.GetProperty("n").GetInt32(), onCard.GetProperty("status").GetString(), onCard.GetProperty("url").GetString())
+            .Should().Be((1, "archived", recording.Url));
+
         var other = await app.Host.CreateTenantAsync();
         (await PlayAsync(other, call.Id, 1)).StatusCode.Should().Be(HttpStatusCode.NotFound, "another account's call");
         (await PlayAsync(tenant, call.Id, 2)).StatusCode.Should().Be(HttpStatusCode.NotFound);

@@ -27,6 +27,7 @@ public static class CallsModule
     {
         UisCallApi.Register(services, configuration);
         RecordingFetcher.Register(services, configuration);
+        services.AddSingleton<Calls.Contracts.ICallRecordings, CallRecordingsReader>();
         services.AddSingleton<IRecordingStore>(s => new DiskRecordingStore(configuration.GetValue<string>("Recordings:Path")
             ?? Path.Combine(s.GetRequiredService<Microsoft.Extensions.Hosting.IHostEnvironment>().ContentRootPath, ".data", "recordings")));
         return services.AddSingleton<CallNotificationWriter>().AddHostedService(s => s.GetRequiredService<CallNotificationWriter>());

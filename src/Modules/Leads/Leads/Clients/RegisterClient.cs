@@ -13,7 +13,8 @@ public sealed record RegisterClient(string? Name, string[]? Phones, int? Persona
 public static class RegisterClientEndpoint
 {
     [WolverinePost("/api/clients"), Authorize(Policy = Auth.Employee)]
-    public static async Task<IResult> Post(RegisterClient request, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    public static async Task<IResult> Post(RegisterClient request, IDocumentSession session, TimeProvider clock, Calls.Contracts.ICallRecordings recordings,
+        CancellationToken ct)
     {
         var (phones, notPhones) = Phone.ToE164All(request.Phones);
         var errors = new Dictionary<string, string[]>();
@@ -25,7 +26,7 @@ public static class RegisterClientEndpoint
         var registered = new ClientRegistered(Guid.CreateVersion7(), request.Name!.Trim(), phones, request.PersonalManagerId, clock.GetUtcNow());
         session.Events.StartStream<Person>(registered.PersonId, registered);
         await session.SaveChangesAsync(ct);
-        var card = (await ClientCardView.FromAsync([ClientCardProjection.Create(registered)], session, ct))[0];
+        var card = (await ClientCardView.FromAsync([ClientCardProjection.Create(registered)], session, recordings, ct))[0];
         return TypedResults.Created($"/api/clients/{card.Id}", card);
     }
 }
