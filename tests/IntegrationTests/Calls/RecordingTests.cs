@@ -4,6 +4,7 @@ using System.Text.Json;
 using Alba;
 using IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using UisSimulator;
 
 namespace IntegrationTests.Calls;
@@ -144,5 +145,38 @@ public sealed class RecordingTests(AppFixture app)
         part.StatusCode.Should().Be(HttpStatusCode.PartialContent);
         part.Content.Headers.ContentRange!.ToString().Should().Be($"bytes 0-43/{source.Length}");
         (await part.Content.ReadAsByteArrayAsync()).Should().Equal(source[..44]);
+    }
+
+    [Fact]
+    public async Task Retention_removes_old_archived_recordings_and_keeps_a_file_another_call_still_plays()
+    {
+        // Every simulated recording has the same bytes, so both calls' archives are one file.
+        var (keeping, kept) = await CallWithRecordingsAsync(Media($"{Scenarios.NewSession()}.wav"));
+        var unique = $"{Scenarios.NewSession()}-unique.wav";
+        app.Uis.State.MediaFaults[unique] = _ => Results.File(Guid.NewGuid().ToByteArray(), "audio/wav");
+        var (tenant, call) = await CallWithRecordingsAsync(Media($"{Scenarios.NewSession()}.wav"), Media(unique));
+        var files = app.Host.Services.GetRequiredService<global::Calls.Recordings.IRecordingStore>();
+        var uniqueFile = (await app.Host.GetJsonAsync<JsonElement>($"/api/calls/{call.Id}", tenant.AdminToken))
+            .GetProperty("recordings")[1].GetProperty("sha256").GetString()!;
+        files.OpenRead(uniqueFile).Should().NotBeNull().And.Subject!.Dispose();
+        await app.Host.Scenario(s =>
+        {
+            s.Put.Json(new { retentionDays = -1 }).ToUrl("/api/settings/recordings");
+            s.WithBearerToken(tenant.AdminToken);
+            s.StatusCodeShouldBe(400);
+        });
+        await app.Host.PutAsAdminAsync(tenant, "/api/settings/recordings", new { retentionDays = 0 });
+
+        var retention = app.Host.Services.GetRequiredService<global::Calls.Recordings.RecordingRetention>();
+        (await retention.RunOnceAsync(CancellationToken.None)).Should().BeGreaterThanOrEqualTo(2);
+
+        var after = (await app.Host.GetJsonAsync<CallPage>("/api/calls", tenant.AdminToken)).Items.Single();
+        after.Recordings.Select(r => r.Status).Should().Equal("deleted", "deleted");
+        files.OpenRead(uniqueFile).Should().BeNull("no other recording has that content");
+        (await PlayAsync(tenant, call.Id, 1)).StatusCode.Should().Be(HttpStatusCode.Gone);
+        (await app.Host.GetJsonAsync<CallPage>("/api/calls", keeping.AdminToken)).Items.Single().Recordings.Single().Status.Should().Be("archived");
+        var stillPlays = await PlayAsync(keeping, kept.Id, 1);
+        stillPlays.StatusCode.Should().Be(HttpStatusCode.OK, "the other account's call still has the file");
+        (await stillPlays.Content.ReadAsByteArrayAsync()).Should().Equal(Playback.Recording());
     }
 }

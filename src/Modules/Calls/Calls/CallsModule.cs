@@ -17,6 +17,7 @@ public static class CallsModule
         options.Projections.Add<CallHistoryEntryProjection>(ProjectionLifecycle.Inline);
         options.Schema.For<CallHistoryEntry>().Duplicate(c => c.SortKey).Duplicate(c => c.ClientPhone);
         options.Schema.For<RejectedUisNotification>();
+        options.Schema.For<RecordingSettings>();
     }
 
     /// <summary>A recording download that failed is tried again later, durably, until the retries run out (then recorded as failed).</summary>
@@ -28,6 +29,7 @@ public static class CallsModule
         UisCallApi.Register(services, configuration);
         RecordingFetcher.Register(services, configuration);
         services.AddSingleton<Calls.Contracts.ICallRecordings, CallRecordingsReader>();
+        services.AddSingleton<RecordingRetention>().AddHostedService(s => s.GetRequiredService<RecordingRetention>());
         services.AddSingleton<IRecordingStore>(s => new DiskRecordingStore(configuration.GetValue<string>("Recordings:Path")
             ?? Path.Combine(s.GetRequiredService<Microsoft.Extensions.Hosting.IHostEnvironment>().ContentRootPath, ".data", "recordings")));
         return services.AddSingleton<CallNotificationWriter>().AddHostedService(s => s.GetRequiredService<CallNotificationWriter>());

@@ -88,7 +88,13 @@ public sealed partial class CallHistoryEntryProjection : SingleStreamProjection<
     }
 
     public static CallHistoryEntry Apply(Recordings.CallRecordingArchived e, CallHistoryEntry entry) =>
-        Recording(entry, e.N, r => r with { Status = Recordings.RecordingStatus.Archived, Size = e.Size, ContentType = e.ContentType, Sha256 = e.Sha256 });
+        Recording(entry, e.N, r => r with
+        {
+            Status = Recordings.RecordingStatus.Archived, Size = e.Size, ContentType = e.ContentType, Sha256 = e.Sha256, ArchivedAt = e.At,
+        });
+
+    public static CallHistoryEntry Apply(Recordings.CallRecordingDeleted e, CallHistoryEntry entry) =>
+        Recording(entry, e.N, r => r with { Status = Recordings.RecordingStatus.Deleted });
 
     public static CallHistoryEntry Apply(Recordings.CallRecordingExpired e, CallHistoryEntry entry) =>
         Recording(entry, e.N, r => r with { Status = Recordings.RecordingStatus.Expired });

@@ -33,6 +33,8 @@ public static class PlayRecordingEndpoint
             case RecordingStatus.Rejected:
                 return TypedResults.Problem(statusCode: 410, title: "The recording link was refused",
                     detail: "Its link broke the fetching rules (not a UIS media address, or too large), so it was never fetched.");
+            case RecordingStatus.Deleted:
+                return TypedResults.Problem(statusCode: 410, title: "The recording was deleted", detail: "The account keeps recordings for a limited time.");
             case RecordingStatus.Failed:
                 return TypedResults.Problem(statusCode: 502, title: "The recording could not be archived", detail: "Downloading it from UIS kept failing.");
         }

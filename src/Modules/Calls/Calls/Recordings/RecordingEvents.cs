@@ -14,6 +14,9 @@ public sealed record CallRecordingFailed(Guid CallId, int N, string Reason, Date
 /// <summary>The link broke the fetching rules (not https, not a UIS media host, a redirect elsewhere, too large): never fetched further.</summary>
 public sealed record CallRecordingRejected(Guid CallId, int N, string Reason, DateTimeOffset At);
 
+/// <summary>The archived file was removed by the tenant's retention setting.</summary>
+public sealed record CallRecordingDeleted(Guid CallId, int N, string Reason, DateTimeOffset At);
+
 public static class RecordingStatus
 {
     public const string Pending = "pending";
@@ -21,12 +24,13 @@ public static class RecordingStatus
     public const string Expired = "expired";
     public const string Failed = "failed";
     public const string Rejected = "rejected";
+    public const string Deleted = "deleted";
 }
 
 /// <summary>A recording as the history and the card show it; the UIS link is never part of it.</summary>
 /// <param name="Sha256">The archived file's content hash: its name in storage.</param>
 public sealed record RecordingView(int N, string Status, int? DurationSeconds, string Url, long? Size = null, string? ContentType = null,
-    string? Sha256 = null)
+    string? Sha256 = null, DateTimeOffset? ArchivedAt = null)
 {
     public static string UrlOf(Guid callId, int n) => $"/api/calls/{callId}/recordings/{n}";
 }
