@@ -38,6 +38,9 @@ public sealed class Simulator : IAsyncDisposable
     public Uri CallApiUrl => new(BaseUri, CallApiPath);
     public Uri DataApiUrl => new(BaseUri, DataApiPath);
 
+    /// <summary>The certificate the recordings are served with (self-signed, <c>localhost</c>), for a client that is told to trust it.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2 MediaCertificate { get; private init; } = null!;
+
     private Simulator(WebApplication app, SimulatorState state, Uri baseUri) => (_app, State, BaseUri) = (app, state, baseUri);
 
     public static async Task<Simulator> StartAsync(SimulatorState? state = null, int port = 0)
@@ -45,7 +48,7 @@ public sealed class Simulator : IAsyncDisposable
         state ??= new SimulatorState();
         var builder = WebApplication.CreateSlimBuilder();
         // The APIs on plain HTTP; the recordings on HTTPS with a certificate of its own (UIS's media links are https).
-        var certificate = MediaCertificate.Create();
+        var certificate = global::UisSimulator.MediaCertificate.Create();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(System.Net.IPAddress.Loopback, port);
@@ -72,7 +75,7 @@ public sealed class Simulator : IAsyncDisposable
         var address = addresses.First(a => a.StartsWith("http:", StringComparison.Ordinal));
         var media = new Uri(addresses.First(a => a.StartsWith("https:", StringComparison.Ordinal)));
         state.MediaBase = new Uri($"https://localhost:{media.Port}/media/");
-        return new Simulator(app, state, new Uri(address));
+        return new Simulator(app, state, new Uri(address)) { MediaCertificate = certificate };
     }
 
     public Task WaitForShutdownAsync() => _app.WaitForShutdownAsync();

@@ -34,6 +34,10 @@ public sealed class AppFixture : IAsyncLifetime
         Environment.SetEnvironmentVariable("Uis__CallApiUrl", Uis.CallApiUrl.ToString());
         Environment.SetEnvironmentVariable("Uis__DataApiUrl", Uis.DataApiUrl.ToString());
         Environment.SetEnvironmentVariable("Recordings__AllowedHosts__0", "localhost");
+        // The simulator serves recordings over HTTPS with a throwaway certificate, which the host is told to trust.
+        var certificate = Path.Combine(Path.GetTempPath(), $"envycrm-media-{Guid.NewGuid():N}.pem");
+        await File.WriteAllTextAsync(certificate, Uis.MediaCertificate.ExportCertificatePem());
+        Environment.SetEnvironmentVariable("Recordings__TrustedCertificatePath", certificate);
         Environment.SetEnvironmentVariable("Recordings__Path", Path.Combine(Path.GetTempPath(), $"envycrm-recordings-{Guid.NewGuid():N}"));
         Environment.SetEnvironmentVariable("Recordings__RetryDelaysSeconds__0", "0.2");
         Environment.SetEnvironmentVariable("Recordings__RetryDelaysSeconds__1", "0.2");
@@ -51,12 +55,6 @@ public sealed class AppFixture : IAsyncLifetime
             {
                 services.RunWolverineInSoloMode();
                 services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(Logs);
-                // The simulator serves recordings over HTTPS with a throwaway certificate: trusted here, on loopback only.
-                services.AddHttpClient(global::Calls.Recordings.RecordingFetcher.ClientName).ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
-                {
-                    AllowAutoRedirect = false,
-                    SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true },
-                });
                 services.DisableAllExternalWolverineTransports();
             });
         });

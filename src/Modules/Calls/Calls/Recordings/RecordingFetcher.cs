@@ -23,8 +23,21 @@ public sealed class RecordingFetcher(IHttpClientFactory clients, IConfiguration 
     public static void Register(IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<RecordingFetcher>();
+        // A media host behind a private certificate authority: trust that one certificate (PEM), for it alone.
+        var trusted = configuration.GetValue<string>("Recordings:TrustedCertificatePath") is { Length: > 0 } path
+            ? System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(path)
+            : null;
         services.AddHttpClient(ClientName, client => client.Timeout = TimeSpan.FromSeconds(configuration.GetValue("Recordings:DownloadTimeoutSeconds", 300)))
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                SslOptions =
+                {
+                    RemoteCertificateValidationCallback = (_, certificate, _, errors) => errors == System.Net.Security.SslPolicyErrors.None ||
+                        (trusted is not null && errors == System.Net.Security.SslPolicyErrors.RemoteCertificateChainErrors &&
+                         certificate?.GetCertHashString() == trusted.GetCertHashString()),
+                },
+            });
     }
 
     /// <summary>Why the link must not be fetched; null when it may.</summary>
