@@ -7,4 +7,4 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 dotnet build -c Release src/Host -v q -nologo >/dev/null
 dotnet build -c Release tests/LoadHarness -v q -nologo >/dev/null
-timeout 600 dotnet tests/LoadHarness/bin/Release/net10.0/LoadHarness.dll "$@" 2> >(grep -v '^host: ' >&2)
+timeout 900 dotnet tests/LoadHarness/bin/Release/net10.0/LoadHarness.dll "$@" 2> >(grep -v '^host: ' >&2)

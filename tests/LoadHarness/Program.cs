@@ -22,6 +22,8 @@ await using var postgres = await LocalPostgres.StartAsync(
 Console.WriteLine($"# Load run {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, " +
     (options.Durable ? "PostgreSQL durable (fsync on)" : "PostgreSQL with fsync OFF (diagnosis only)"));
 
+if (options.Recordings) return await RecordingsRun.RunAsync(hostDll, postgres, RandomNumberGenerator.GetBytes(64), options.Port);
+
 var baseline = options.PopupOnly ? double.NaN : await PgBench.RunAsync(postgres, options.Seconds);
 Console.WriteLine($"pgbench baseline (stream upsert + ~300-byte JSONB event per transaction, 16 clients, {options.Seconds} s): {baseline:F0} tps");
 

@@ -10,7 +10,7 @@ using Npgsql;
 namespace LoadHarness;
 
 public sealed record HarnessOptions(int Seconds, int Concurrency, int[] Rates, int PopupRate, int Port, bool Durable, bool PopupOnly, bool FlatOnly,
-    bool Routing, int Clients, int RoutingRate)
+    bool Routing, int Clients, int RoutingRate, bool Recordings)
 {
     public static HarnessOptions Parse(string[] args)
     {
@@ -23,7 +23,7 @@ public sealed record HarnessOptions(int Seconds, int Concurrency, int[] Rates, i
         var clients = Math.Clamp(int.Parse(Value("--clients") ?? "1000000", CultureInfo.InvariantCulture), 1, 9_999_999);
         var routingRate = Math.Clamp(int.Parse(Value("--routing-rate") ?? "500", CultureInfo.InvariantCulture), 1, 5000);
         return new(seconds, concurrency, rates, popupRate, port, !args.Contains("--no-fsync"), args.Contains("--popup-only"), args.Contains("--flat-only"),
-            args.Contains("--routing"), clients, routingRate);
+            args.Contains("--routing"), clients, routingRate, args.Contains("--recordings"));
     }
 }
 
@@ -54,7 +54,7 @@ public sealed class HostProcess : IDisposable
 
     private HostProcess(Process process) => Process = process;
 
-    public static HostProcess Start(string dll, string connectionString, byte[] key, int port)
+    public static HostProcess Start(string dll, string connectionString, byte[] key, int port, IReadOnlyDictionary<string, string>? settings = null)
     {
         var info = new ProcessStartInfo("dotnet", [dll, "--urls", $"http://127.0.0.1:{port}"])
         {
@@ -65,6 +65,7 @@ public sealed class HostProcess : IDisposable
         info.Environment["ConnectionStrings__Postgres"] = connectionString;
         info.Environment["Auth__SigningKey"] = Convert.ToBase64String(key);
         info.Environment["PublicBaseUrl"] = $"http://127.0.0.1:{port}";
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>()) info.Environment[name] = value;
         var process = Process.Start(info)!;
         var host = new HostProcess(process);
         process.OutputDataReceived += (_, e) => { if (e.Data?.Contains("Card index", StringComparison.Ordinal) == true) host.Lines.Enqueue(e.Data); };
