@@ -101,14 +101,14 @@ public sealed class RunCommandTests
         }
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static string HostDll()
+    internal static string HostDll()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "EnvyCrm.Uis.slnx"))) dir = dir.Parent;
