@@ -43,7 +43,8 @@ public sealed class RecordingTests(AppFixture app)
         var name = $"{Scenarios.NewSession()}.wav";
         var (tenant, call) = await CallWithRecordingsAsync(Media(name));
         var recording = call.Recordings.Single();
-        recording.Should().Match<RecordingView>(r => r.N == 1 && r.Status == "archived" && r.Url == $"/api/calls/{call.Id}/recordings/1");
+        recording.Should().Match<RecordingView>(r => r.N == 1 && r.Status == "archived" && r.Url == $"/api/calls/{call.Id}/recordings/1"
+            && r.DurationSeconds == 1, "the simulator's recording is one second of WAV");
         JsonSerializer.Serialize(call).Should().NotContain("localhost", "the UIS link is never returned");
         var source = Playback.Recording();
 

@@ -91,6 +91,7 @@ public sealed partial class CallHistoryEntryProjection : SingleStreamProjection<
         Recording(entry, e.N, r => r with
         {
             Status = Recordings.RecordingStatus.Archived, Size = e.Size, ContentType = e.ContentType, Sha256 = e.Sha256, ArchivedAt = e.At,
+            DurationSeconds = e.DurationSeconds,
         });
 
     public static CallHistoryEntry Apply(Recordings.CallRecordingDeleted e, CallHistoryEntry entry) =>

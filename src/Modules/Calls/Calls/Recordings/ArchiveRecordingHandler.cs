@@ -43,6 +43,15 @@ public static class ArchiveRecordingHandler
         await RecordAsync(documents, tenant, message.CallId, outcome);
     }
 
+    private static async Task<int?> DurationAsync(IRecordingStore store, string sha256, long size, CancellationToken ct)
+    {
+        await using var file = store.OpenRead(sha256);
+        if (file is null) return null;
+        var head = new byte[(int)Math.Min(size, AudioDuration.HeaderBytes)];
+        await file.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, ct);
+        return AudioDuration.Seconds(head, size);
+    }
+
     /// <summary>Another transaction took the stream's next version first (quick append reports it as a unique violation).</summary>
     private static bool LostTheRace(Exception e)
     {
@@ -90,7 +99,7 @@ public static class ArchiveRecordingHandler
             await using var body = await response.Content.ReadAsStreamAsync(ct);
             var (sha256, size) = await store.SaveAsync(body, fetcher.MaxBytes, ct);
             return new CallRecordingArchived(message.CallId, message.N, size, response.Content.Headers.ContentType?.MediaType ?? "application/octet-stream",
-                sha256, clock.GetUtcNow());
+                sha256, clock.GetUtcNow(), await DurationAsync(store, sha256, size, ct));
         }
     }
 }

@@ -3,7 +3,7 @@ namespace Calls.Recordings;
 /// <summary>Download recording <c>N</c> of the call from UIS into storage (a durable local message: it survives a restart).</summary>
 public sealed record ArchiveRecording(Guid CallId, int N, string Link);
 
-public sealed record CallRecordingArchived(Guid CallId, int N, long Size, string ContentType, string Sha256, DateTimeOffset At);
+public sealed record CallRecordingArchived(Guid CallId, int N, long Size, string ContentType, string Sha256, DateTimeOffset At, int? DurationSeconds = null);
 
 /// <summary>UIS answered 404 or 410: the link has expired.</summary>
 public sealed record CallRecordingExpired(Guid CallId, int N, int HttpStatus, DateTimeOffset At);

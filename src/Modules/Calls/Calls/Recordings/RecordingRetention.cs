@@ -47,7 +47,7 @@ public static class RecordingSettingsEndpoint
 /// <summary>
 /// Once a day (<c>Recordings:CleanupIntervalHours</c>), removes archived recordings older than each
 /// tenant's retention and records <c>CallRecordingDeleted</c>. A file is kept while another archived
-/// recording (of any tenant) has the same content.
+/// recording (of any tenant) has the same content. Also removes partial downloads a crash left.
 /// </summary>
 public sealed class RecordingRetention(IDocumentStore store, IRecordingStore files, IConfiguration configuration, TimeProvider clock,
     ILogger<RecordingRetention> logger) : BackgroundService
@@ -76,6 +76,9 @@ public sealed class RecordingRetention(IDocumentStore store, IRecordingStore fil
         await using (var all = store.QuerySession())
             tenants = (await all.Query<RecordingSettings>().Where(s => s.AnyTenant() && s.RetentionDays != null).ToListAsync(ct))
                 .Select(s => (s.TenantId!, s.RetentionDays!.Value)).ToList();
+        // Downloads time out after minutes: a temporary file an hour old was left by a crash.
+        if (files.RemoveAbandoned(TimeSpan.FromHours(1)) is > 0 and var abandoned)
+            logger.LogInformation("Removed {Count} partial downloads left by an earlier crash", abandoned);
         var removed = 0;
         foreach (var (tenant, days) in tenants)
         {

@@ -11,6 +11,9 @@ public interface IRecordingStore
     Stream? OpenRead(string sha256);
 
     Task DeleteAsync(string sha256);
+
+    /// <summary>Removes what downloads cut short by a crash left behind (older than <paramref name="olderThan"/>); how many.</summary>
+    int RemoveAbandoned(TimeSpan olderThan);
 }
 
 public sealed class RecordingTooLargeException(long maxBytes) : Exception($"The recording is larger than {maxBytes} bytes.");
@@ -55,6 +58,14 @@ public sealed class DiskRecordingStore(string folder) : IRecordingStore
     {
         File.Delete(PathOf(sha256));
         return Task.CompletedTask;
+    }
+
+    public int RemoveAbandoned(TimeSpan olderThan)
+    {
+        if (!Directory.Exists(folder)) return 0;
+        var abandoned = new DirectoryInfo(folder).GetFiles(".incoming-*").Where(f => f.LastWriteTimeUtc < DateTime.UtcNow - olderThan).ToList();
+        abandoned.ForEach(f => f.Delete());
+        return abandoned.Count;
     }
 
     private string PathOf(string sha256) =>
