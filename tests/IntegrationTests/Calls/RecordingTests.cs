@@ -99,6 +99,28 @@ public sealed class RecordingTests(AppFixture app)
     }
 
     [Fact]
+    public async Task A_body_that_trickles_in_past_the_time_limit_is_cut_off_and_ends_failed()
+    {
+        var name = $"{Scenarios.NewSession()}.wav";
+        app.Uis.State.MediaFaults[name] = context =>
+        {
+            context.Response.ContentLength = 1_000;
+            return Results.Stream(async body =>
+            {
+                for (var i = 0; i < 1_000; i++)
+                {
+                    await body.WriteAsync(new byte[1], context.RequestAborted);
+                    await body.FlushAsync(context.RequestAborted);
+                    await Task.Delay(TimeSpan.FromSeconds(1), context.RequestAborted);
+                }
+            }, "audio/wav");
+        };
+        var (_, call) = await CallWithRecordingsAsync(Media(name));
+        call.Recordings.Single().Status.Should().Be("failed");
+        app.Uis.State.MediaRequests.Count(r => r.EndsWith(name)).Should().Be(3, "each attempt was cut off by the download time limit (2 s here)");
+    }
+
+    [Fact]
     public async Task Links_that_break_the_rules_are_rejected_and_never_fetched()
     {
         await using var trap = await Simulator.StartAsync();

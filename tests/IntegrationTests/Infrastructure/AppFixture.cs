@@ -42,6 +42,7 @@ public sealed class AppFixture : IAsyncLifetime
         Environment.SetEnvironmentVariable("Recordings__RetryDelaysSeconds__0", "0.2");
         Environment.SetEnvironmentVariable("Recordings__RetryDelaysSeconds__1", "0.2");
         Environment.SetEnvironmentVariable("Recordings__MaxBytes", MaxRecordingBytes.ToString());
+        Environment.SetEnvironmentVariable("Recordings__DownloadTimeoutSeconds", "2");
         Environment.SetEnvironmentVariable("Uis__CallApiTimeoutSeconds", CallApiTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Environment.SetEnvironmentVariable("Auth__SigningKey", Convert.ToBase64String(SigningKey));
         Environment.SetEnvironmentVariable("PublicBaseUrl", "https://uis.envycrm.test");

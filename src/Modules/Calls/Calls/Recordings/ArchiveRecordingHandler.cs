@@ -35,7 +35,7 @@ public static class ArchiveRecordingHandler
         {
             outcome = new CallRecordingRejected(message.CallId, message.N, "too-large", clock.GetUtcNow());
         }
-        catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException or RecordingDownloadException && !ct.IsCancellationRequested)
+        catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException or RecordingDownloadException && !ct.IsCancellationRequested)
         {
             if (envelope.Attempts <= RetryDelays(configuration).Length) throw e as RecordingDownloadException ?? new RecordingDownloadException(e.Message, e);
             outcome = new CallRecordingFailed(message.CallId, message.N, e.Message, clock.GetUtcNow());
@@ -86,8 +86,12 @@ public static class ArchiveRecordingHandler
     }
 
     private static async Task<object> DownloadAsync(ArchiveRecording message, RecordingFetcher fetcher, IRecordingStore store, TimeProvider clock,
-        CancellationToken ct)
+        CancellationToken stopping)
     {
+        // A body that trickles in is cut off too: the limit covers the whole download.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        deadline.CancelAfter(fetcher.DownloadTimeout);
+        var ct = deadline.Token;
         var (response, refused) = await fetcher.GetAsync(message.Link, range: null, ct);
         if (refused is not null) return new CallRecordingRejected(message.CallId, message.N, refused, clock.GetUtcNow());
         using (response)
@@ -99,7 +103,7 @@ public static class ArchiveRecordingHandler
             await using var body = await response.Content.ReadAsStreamAsync(ct);
             var (sha256, size) = await store.SaveAsync(body, fetcher.MaxBytes, ct);
             return new CallRecordingArchived(message.CallId, message.N, size, response.Content.Headers.ContentType?.MediaType ?? "application/octet-stream",
-                sha256, clock.GetUtcNow(), await DurationAsync(store, sha256, size, ct));
+                sha256, clock.GetUtcNow(), await DurationAsync(store, sha256, size, stopping));
         }
     }
 }

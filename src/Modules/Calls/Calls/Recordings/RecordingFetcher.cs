@@ -20,6 +20,9 @@ public sealed class RecordingFetcher(IHttpClientFactory clients, IConfiguration 
 
     public long MaxBytes { get; } = configuration.GetValue("Recordings:MaxBytes", 200L * 1024 * 1024);
 
+    /// <summary>The whole download, body included (the HTTP client's own timeout ends when the headers have come).</summary>
+    public TimeSpan DownloadTimeout { get; } = TimeSpan.FromSeconds(configuration.GetValue("Recordings:DownloadTimeoutSeconds", 300.0));
+
     public static void Register(IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<RecordingFetcher>();
@@ -27,7 +30,7 @@ public sealed class RecordingFetcher(IHttpClientFactory clients, IConfiguration 
         var trusted = configuration.GetValue<string>("Recordings:TrustedCertificatePath") is { Length: > 0 } path
             ? System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(path)
             : null;
-        services.AddHttpClient(ClientName, client => client.Timeout = TimeSpan.FromSeconds(configuration.GetValue("Recordings:DownloadTimeoutSeconds", 300)))
+        services.AddHttpClient(ClientName, client => client.Timeout = TimeSpan.FromSeconds(configuration.GetValue("Recordings:DownloadTimeoutSeconds", 300.0)))
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {
                 AllowAutoRedirect = false,
