@@ -95,10 +95,11 @@ public static class Playback
     public static async Task<HttpResponseMessage> SendAsync(CrmTarget crm, string url, string query) =>
         await crm.Http.GetAsync(url + (url.Contains('?') ? "&" : "?") + query);
 
-    /// <summary>A short valid audio file (one second of silence, 8 kHz, 16-bit mono WAV): the recordings the simulator serves.</summary>
-    public static byte[] Recording()
+    /// <summary>A short valid audio file (silence, 8 kHz, 16-bit mono WAV; one second by default): the recordings the simulator serves.</summary>
+    public static byte[] Recording(int seconds = 1)
     {
-        const int rate = 8000, samples = 8000;
+        const int rate = 8000;
+        var samples = rate * seconds;
         using var stream = new MemoryStream();
         using var writer = new BinaryWriter(stream);
         writer.Write("RIFF"u8);

@@ -4,30 +4,12 @@ namespace UnitTests.Calls;
 
 public sealed class AudioDurationTests
 {
-    private static byte[] Wav(int seconds, int rate = 8000)
-    {
-        using var stream = new MemoryStream();
-        using var writer = new BinaryWriter(stream);
-        var data = rate * 2 * seconds;
-        writer.Write("RIFF"u8);
-        writer.Write(36 + data);
-        writer.Write("WAVEfmt "u8);
-        writer.Write(16);
-        writer.Write((short)1);
-        writer.Write((short)1);
-        writer.Write(rate);
-        writer.Write(rate * 2);
-        writer.Write((short)2);
-        writer.Write((short)16);
-        writer.Write("data"u8);
-        writer.Write(data);
-        writer.Write(new byte[data]);
-        return stream.ToArray();
-    }
-
     [Fact]
-    public void A_wav_file_is_as_long_as_its_data_over_its_byte_rate() =>
-        AudioDuration.Seconds(Wav(3), Wav(3).Length).Should().Be(3);
+    public void A_wav_file_is_as_long_as_its_data_over_its_byte_rate()
+    {
+        var wav = UisSimulator.Playback.Recording(seconds: 3);
+        AudioDuration.Seconds(wav, wav.Length).Should().Be(3);
+    }
 
     [Fact]
     public void A_constant_bit_rate_mp3_is_as_long_as_its_size_over_its_bit_rate()
