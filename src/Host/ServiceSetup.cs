@@ -52,6 +52,7 @@ public static class ServiceSetup
         builder.Services.AddSingleton<EmployeeEventHub>().AddHostedService(s => s.GetRequiredService<EmployeeEventHub>());
         builder.Services.AddSingleton<UisHooks.NotificationConcurrency>();
         builder.Services.AddRoutingModule(builder.Configuration);
+        builder.Services.AddHealth();
 
         builder.Services.AddMarten(options =>
             {
@@ -100,6 +101,7 @@ public static class ServiceSetup
     public static void MapServiceEndpoints(this WebApplication app)
     {
         app.MapUisHooks();
+        app.MapHealth();
         app.MapWolverineEndpoints(options =>
         {
             options.TenantId.IsClaimTypeNamed(BuildingBlocks.Tenancy.Auth.TenantClaim);
