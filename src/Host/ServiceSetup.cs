@@ -53,6 +53,7 @@ public static class ServiceSetup
         builder.Services.AddSingleton<UisHooks.NotificationConcurrency>();
         builder.Services.AddRoutingModule(builder.Configuration);
         builder.Services.AddHealth();
+        builder.Services.AddApiDocs();
 
         builder.Services.AddMarten(options =>
             {
@@ -102,6 +103,7 @@ public static class ServiceSetup
     {
         app.MapUisHooks();
         app.MapHealth();
+        app.MapApiDocs();
         app.MapWolverineEndpoints(options =>
         {
             options.TenantId.IsClaimTypeNamed(BuildingBlocks.Tenancy.Auth.TenantClaim);
