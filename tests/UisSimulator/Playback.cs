@@ -17,33 +17,10 @@ public sealed record NotificationFaults(bool Duplicate = false, bool EndBeforeSt
 /// </summary>
 public static class Playback
 {
-    public const string IncomingStart = """
-        event=call_start
-        &direction={{direction}}
-        &line_number={{virtual_phone_number}}
-        &client_number={{contact_phone_number}}
-        &call_hash={{call_session_id}}
-        """;
-
-    public const string OutgoingStart = """
-        event=call_start
-        &direction={{direction}}
-        &line_number={{virtual_phone_number}}
-        &client_number={{contact_phone_number}}
-        &extension={{employee_phone_number}}
-        &call_hash={{call_session_id}}
-        """;
-
-    public const string End = """
-        event=call_end
-        &line_number={{virtual_phone_number}}
-        &client_number={{contact_phone_number}}
-        &extension={{employee_phone_number}}
-        &call_hash={{call_session_id}}
-        &direction={{direction}}
-        &talk_time_duration={{talk_time_duration}}
-        &record_links={{record_file_links}}
-        """;
+    // What the account owner pasted into UIS: the setup guide's templates.
+    public const string IncomingStart = BuildingBlocks.Uis.SetupGuide.IncomingCallTemplate;
+    public const string OutgoingStart = BuildingBlocks.Uis.SetupGuide.OutgoingCallTemplate;
+    public const string End = BuildingBlocks.Uis.SetupGuide.CallEndTemplate;
 
     /// <summary>
     /// Each <c>{{name}}</c> becomes the value as a JSON literal (strings quoted, numbers bare, null,

@@ -24,6 +24,7 @@ public static class IntegrationModule
         options.Schema.For<RoutingSettings>();
         options.Schema.For<EmployeeAvailability>();
         options.Schema.For<UisConnection>();
+        options.Schema.For<UisConnectionChecked>();
         options.Schema.For<DataProtectionKey>().SingleTenanted();
     }
 

@@ -20,6 +20,13 @@ public sealed record UisEmployee(long UisEmployeeId, string? FullName, IReadOnly
 
 public sealed record UisCheckResult(IReadOnlyList<UisVirtualNumber> VirtualNumbers, IReadOnlyList<UisEmployee> Employees);
 
+/// <summary>The last check UIS answered without an error (the setup checklist's "API key checked").</summary>
+public sealed record UisConnectionChecked(DateTimeOffset At)
+{
+    public const string DocumentId = "uis-check";
+    public string Id { get; init; } = DocumentId;
+}
+
 /// <summary>
 /// Calls UIS's Data API with the stored key and shows what the account holds, or explains why UIS
 /// refused. Read-only calls: the client retries them on transient failures (unlike the Call API).
@@ -34,7 +41,7 @@ public static class CheckUisConnectionEndpoint
 
     [WolverinePost("/api/settings/uis/check"), Authorize(Policy = Auth.Admin)]
     public static async Task<IResult> Post(System.Security.Claims.ClaimsPrincipal user, IUisApiKeys keys, IHttpClientFactory clients,
-        IConfiguration configuration, CancellationToken ct)
+        IConfiguration configuration, Marten.IDocumentStore store, TimeProvider clock, CancellationToken ct)
     {
         var tenant = user.FindFirst(Auth.TenantClaim)!.Value;
         if (await keys.ApiKeyAsync(tenant, ct) is not { } apiKey)
@@ -55,6 +62,11 @@ public static class CheckUisConnectionEndpoint
                 extensions: new Dictionary<string, object?> { ["mnemonic"] = "uis-unreachable" });
         }
         if ((numbers.Error ?? employees.Error) is { } error) return Explain(error);
+        await using (var session = store.LightweightSession(tenant))
+        {
+            session.Store(new UisConnectionChecked(clock.GetUtcNow()));
+            await session.SaveChangesAsync(ct);
+        }
         return TypedResults.Ok(new UisCheckResult(
             Rows(numbers.Result).Select(n => new UisVirtualNumber(Text(n, "virtual_phone_number") ?? "", Text(n, "status"))).ToList(),
             Rows(employees.Result).Select(e => new UisEmployee(
