@@ -54,6 +54,7 @@ public static class ServiceSetup
         builder.Services.AddRoutingModule(builder.Configuration);
         builder.Services.AddHealth();
         builder.Services.AddApiDocs();
+        builder.AddTelemetry();
 
         builder.Services.AddMarten(options =>
             {
@@ -104,6 +105,7 @@ public static class ServiceSetup
         app.MapUisHooks();
         app.MapHealth();
         app.MapApiDocs();
+        app.MapTelemetry();
         app.MapWolverineEndpoints(options =>
         {
             options.TenantId.IsClaimTypeNamed(BuildingBlocks.Tenancy.Auth.TenantClaim);

@@ -26,9 +26,19 @@ public static class UisJsonRpc
         CancellationToken ct)
     {
         var request = new Dictionary<string, object?> { ["jsonrpc"] = "2.0", ["id"] = Guid.NewGuid().ToString("N"), ["method"] = method, ["params"] = parameters };
-        using var response = await http.PostAsJsonAsync(endpoint, request, ct);
-        var body = await response.Content.ReadAsStringAsync(ct);
-        return Read(body, (int)response.StatusCode);
+        try
+        {
+            using var response = await http.PostAsJsonAsync(endpoint, request, ct);
+            var body = await response.Content.ReadAsStringAsync(ct);
+            var reply = Read(body, (int)response.StatusCode);
+            Telemetry.ServiceMetrics.UisApiCalled(method, reply.Error?.Mnemonic ?? "ok");
+            return reply;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            Telemetry.ServiceMetrics.UisApiCalled(method, "no-answer");
+            throw;
+        }
     }
 
     public static UisReply Read(string body, int httpStatus)

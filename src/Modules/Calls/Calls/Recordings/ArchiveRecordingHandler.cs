@@ -41,6 +41,13 @@ public static class ArchiveRecordingHandler
             outcome = new CallRecordingFailed(message.CallId, message.N, e.Message, clock.GetUtcNow());
         }
         await RecordAsync(documents, tenant, message.CallId, outcome);
+        BuildingBlocks.Telemetry.ServiceMetrics.RecordingArchiveEnded(outcome switch
+        {
+            CallRecordingArchived => RecordingStatus.Archived,
+            CallRecordingExpired => RecordingStatus.Expired,
+            CallRecordingRejected => RecordingStatus.Rejected,
+            _ => RecordingStatus.Failed,
+        });
     }
 
     private static async Task<int?> DurationAsync(IRecordingStore store, string sha256, long size, CancellationToken ct)

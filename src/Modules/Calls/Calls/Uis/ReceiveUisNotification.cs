@@ -19,10 +19,12 @@ public static class ReceiveUisNotification
         {
             await bus.InvokeForTenantAsync(tenant, new RecordRejectedNotification(
                 Guid.CreateVersion7(now), now, request.Method, received.Query, received.Body, parsed.Error!), request.HttpContext.RequestAborted);
+            BuildingBlocks.Telemetry.ServiceMetrics.NotificationReceived(UisValue.Text(received.Fields.GetValueOrDefault("event")), "rejected");
             return TypedResults.Problem(statusCode: 400, title: "Notification not understood", detail: parsed.Error);
         }
 
         await writer.RecordAsync(tenant, parsed.Command);
+        BuildingBlocks.Telemetry.ServiceMetrics.NotificationReceived(UisValue.Text(received.Fields.GetValueOrDefault("event")), "stored");
         return TypedResults.Ok(new { ok = true });
     }
 }

@@ -70,14 +70,15 @@ public static class RouteIncomingCall
     public static async Task<IResult> AnswerAsync(string tenant, bool bySecret, long arrived, UisRequestFields.Received received,
         HttpContext context, RoutingServices services)
     {
-        var answer = await DecideWithinDeadlineAsync(tenant, bySecret, arrived, received, context, services);
+        var (answer, outcome, reason) = await DecideWithinDeadlineAsync(tenant, bySecret, arrived, received, context, services);
+        var milliseconds = Stopwatch.GetElapsedTime(arrived).TotalMilliseconds;
+        BuildingBlocks.Telemetry.ServiceMetrics.RoutingDecided(outcome, reason, milliseconds);
         // The service's own time for the answer (from the endpoint's entry to the decision), for whoever measures from outside.
-        context.Response.Headers["Server-Timing"] =
-            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"routing;dur={Stopwatch.GetElapsedTime(arrived).TotalMilliseconds:F3}");
+        context.Response.Headers["Server-Timing"] = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"routing;dur={milliseconds:F3}");
         return answer;
     }
 
-    private static async Task<IResult> DecideWithinDeadlineAsync(string tenant, bool bySecret, long arrived, UisRequestFields.Received received,
+    private static async Task<(IResult Answer, string Outcome, string? Reason)> DecideWithinDeadlineAsync(string tenant, bool bySecret, long arrived, UisRequestFields.Received received,
         HttpContext context, RoutingServices services)
     {
         var request = RoutingRequest.Parse(received.Fields);
@@ -89,23 +90,23 @@ public static class RouteIncomingCall
         try
         {
             (setup, var facts) = left > TimeSpan.Zero ? await gathering.WaitAsync(left, context.RequestAborted) : throw new TimeoutException();
-            if (facts is null) return TypedResults.Json(new { reason = Reasons.SourceNotAllowed }, statusCode: 403);
+            if (facts is null) return (TypedResults.Json(new { reason = Reasons.SourceNotAllowed }, statusCode: 403), RoutingOutcome.FellBack, Reasons.SourceNotAllowed);
             decision = Decide(request, facts);
         }
         catch (TimeoutException)
         {
             await timeout.CancelAsync();
             // Without the settings the source cannot be checked: answer only what the secret link allows to be recorded.
-            if (!bySecret) return TypedResults.Json(new { reason = Reasons.DeadlineExceeded }, statusCode: 503);
+            if (!bySecret) return (TypedResults.Json(new { reason = Reasons.DeadlineExceeded }, statusCode: 503), RoutingOutcome.FellBack, Reasons.DeadlineExceeded);
             decision = RoutingDecision.Fallback(503, Reasons.DeadlineExceeded);
         }
 
         services.Writer.Store(ToStore(tenant, request, decision, services.Clock.GetUtcNow()));
-        if (decision.Status != 200) return TypedResults.Json(new { reason = decision.Reason }, statusCode: decision.Status);
+        if (decision.Status != 200) return (TypedResults.Json(new { reason = decision.Reason }, statusCode: decision.Status), decision.Outcome, decision.Reason);
         var answer = new Dictionary<string, object> { ["phones"] = decision.Phones };
         if (setup!.Settings!.Greeting?.MessageName is { } name) answer["message_name"] = name;
         else if (setup.Settings.Greeting?.Text is { } text) answer["text"] = text;
-        return TypedResults.Json(answer);
+        return (TypedResults.Json(answer), decision.Outcome, null);
     }
 
     /// <summary>The facts for the decision; none when the request came without the secret from a source that is not allowed.</summary>

@@ -1,0 +1,35 @@
+using System.Text.RegularExpressions;
+using Alba;
+using IntegrationTests.Infrastructure;
+
+namespace IntegrationTests.Host;
+
+[Collection(AppCollection.Name)]
+public sealed class MetricsTests(AppFixture app)
+{
+    private async Task<string> ScrapeAsync() => await (await app.Host.Server.CreateClient().GetAsync("/metrics")).Content.ReadAsStringAsync();
+
+    private static double Value(string scrape, string series) =>
+        Regex.Matches(scrape, "^" + Regex.Escape(series) + @"(?:\{[^}]*\})? ([0-9.e+]+)", RegexOptions.Multiline)
+            .Sum(m => double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+
+    [Fact]
+    public async Task Notifications_routing_decisions_and_their_latency_are_counted_at_metrics()
+    {
+        var tenant = await app.Host.CreateTenantAsync();
+        var before = await ScrapeAsync();
+        await app.Host.NotifyAsync(tenant, Scenarios.IncomingStart(Scenarios.NewSession()));
+        await app.Host.NotifyAsync(tenant, "event=call_start&call_hash=abc", expectedStatus: 400);
+        await app.Host.Scenario(s =>
+        {
+            s.Get.Url($"{tenant.HookPath}?event=redirect_incoming&numa=79260000098");
+            s.StatusCodeShouldBe(404);
+        });
+        var after = await ScrapeAsync();
+
+        foreach (var series in new[] { "envycrm_uis_notifications_total", "envycrm_routing_decisions_total", "envycrm_routing_duration_milliseconds_count" })
+            Value(after, series).Should().BeGreaterThan(Value(before, series), series);
+        after.Should().MatchRegex(@"envycrm_uis_notifications_total\{[^}]*outcome=""rejected""");
+        after.Should().MatchRegex(@"envycrm_routing_decisions_total\{[^}]*outcome=""fell-back""[^}]*reason=""routing-off""");
+    }
+}
