@@ -7,6 +7,7 @@ using JasperFx.Events.Projections;
 using Marten;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Calls;
 
@@ -30,7 +31,8 @@ public static class CallsModule
         RecordingFetcher.Register(services, configuration);
         services.AddSingleton<Calls.Contracts.ICallRecordings, CallRecordingsReader>();
         services.AddSingleton<RecordingRetention>().AddHostedService(s => s.GetRequiredService<RecordingRetention>());
-        services.AddSingleton<IRecordingStore>(s => new DiskRecordingStore(configuration.GetValue<string>("Recordings:Path")
+        // The folder on disk unless the host registers another store (e.g. S3-compatible) first.
+        services.TryAddSingleton<IRecordingStore>(s => new DiskRecordingStore(configuration.GetValue<string>("Recordings:Path")
             ?? Path.Combine(s.GetRequiredService<Microsoft.Extensions.Hosting.IHostEnvironment>().ContentRootPath, ".data", "recordings")));
         return services.AddSingleton<CallNotificationWriter>().AddHostedService(s => s.GetRequiredService<CallNotificationWriter>());
     }
