@@ -53,6 +53,7 @@ public static class ServiceSetup
         builder.Services.AddSingleton<UisHooks.NotificationConcurrency>();
         builder.Services.AddRoutingModule(builder.Configuration);
         builder.Services.AddHealth();
+        builder.Services.AddSingleton<UisTraffic>();
         builder.Services.AddApiDocs();
         builder.AddTelemetry();
 

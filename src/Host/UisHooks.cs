@@ -47,6 +47,8 @@ public static class UisHooks
         if (await tenants.FindByNotificationSecretAsync(secret, ct) is not { } tenant) return TypedResults.NotFound();
         var received = await UisRequestFields.ReadAsync(context.Request, ct);
         var services = context.RequestServices;
+        services.GetRequiredService<UisTraffic>().RecordWhenAnswered(context, tenant, RoutingRequest.IsRouting(received.Fields) ? "routing" : "notification",
+            received, services.GetRequiredService<TimeProvider>());
         if (RoutingRequest.IsRouting(received.Fields))
             return await RouteIncomingCall.AnswerAsync(tenant, bySecret: true, arrived, received, context, services.GetRequiredService<RoutingServices>());
 
@@ -72,6 +74,8 @@ public static class UisHooks
         var subdomain = host.EndsWith(baseDomain, StringComparison.Ordinal) ? host[..^baseDomain.Length] : null;
         if (string.IsNullOrEmpty(subdomain) || !await tenants.ExistsAsync(subdomain, ct))
             return TypedResults.Json(new { reason = "unknown-account" }, statusCode: 404);
+        context.RequestServices.GetRequiredService<UisTraffic>().RecordWhenAnswered(context, subdomain, "routing", received,
+            context.RequestServices.GetRequiredService<TimeProvider>());
         return await RouteIncomingCall.AnswerAsync(subdomain, bySecret: false, arrived, received, context, routing);
     }
 }

@@ -31,3 +31,9 @@ public static class SetupGuide
         &record_links={{record_file_links}}
         """;
 }
+
+/// <summary>Where an answer to UIS leaves its reason for the setup diagnostics (<c>HttpContext.Items</c>).</summary>
+public static class UisAnswer
+{
+    public const string ReasonKey = "uis-answer-reason";
+}

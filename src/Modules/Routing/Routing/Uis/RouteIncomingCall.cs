@@ -73,6 +73,7 @@ public static class RouteIncomingCall
         var (answer, outcome, reason) = await DecideWithinDeadlineAsync(tenant, bySecret, arrived, received, context, services);
         var milliseconds = Stopwatch.GetElapsedTime(arrived).TotalMilliseconds;
         BuildingBlocks.Telemetry.ServiceMetrics.RoutingDecided(outcome, reason, milliseconds);
+        context.Items[UisAnswer.ReasonKey] = reason;
         // The service's own time for the answer (from the endpoint's entry to the decision), for whoever measures from outside.
         context.Response.Headers["Server-Timing"] = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"routing;dur={milliseconds:F3}");
         return answer;
