@@ -45,6 +45,19 @@ public sealed class HealthTests(AppFixture app)
     }
 
     [Fact]
+    public async Task Ready_flips_to_unhealthy_when_the_database_is_stopped()
+    {
+        var postgres = await BuildingBlocks.Postgres.LocalPostgres.StartAsync(
+            Path.Combine(Path.GetTempPath(), $"envycrm-health-{Guid.NewGuid():N}"), throwaway: true);
+        using var store = DocumentStore.For(options => options.Connection(postgres.ConnectionString + ";Timeout=3"));
+        var check = new global::Host.Health.PostgresAnswers(store);
+        (await check.CheckHealthAsync(new HealthCheckContext(), CancellationToken.None)).Status.Should().Be(HealthStatus.Healthy);
+
+        await postgres.DisposeAsync();
+        (await check.CheckHealthAsync(new HealthCheckContext(), CancellationToken.None)).Status.Should().Be(HealthStatus.Unhealthy);
+    }
+
+    [Fact]
     public async Task A_database_that_does_not_answer_is_not_ready()
     {
         using var unreachable = DocumentStore.For(options =>
