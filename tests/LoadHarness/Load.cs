@@ -20,11 +20,14 @@ public sealed record LoadResult(string Name, int Ok, int Failed, TimeSpan Elapse
 {
     public double Throughput => Ok / Elapsed.TotalSeconds;
 
-    public double Percentile(double p)
+    public double Percentile(double p) => Percentile(LatenciesMs, p);
+
+    /// <summary>The nearest-rank percentile of sorted values.</summary>
+    public static double Percentile(double[] sorted, double p)
     {
-        if (LatenciesMs.Length == 0) return double.NaN;
-        var index = (int)Math.Ceiling(p / 100 * LatenciesMs.Length) - 1;
-        return LatenciesMs[Math.Clamp(index, 0, LatenciesMs.Length - 1)];
+        if (sorted.Length == 0) return double.NaN;
+        var index = (int)Math.Ceiling(p / 100 * sorted.Length) - 1;
+        return sorted[Math.Clamp(index, 0, sorted.Length - 1)];
     }
 
     public string Describe(string name, string unit = "notifications") => string.Create(CultureInfo.InvariantCulture,

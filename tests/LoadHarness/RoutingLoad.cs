@@ -106,12 +106,10 @@ public sealed class RoutingLoad(HttpClient http, string tenant, int clients)
         _serverMs.Clear();
         if (server.Length > 0)
             text += string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"; the service's own time (Server-Timing): p50 {At(server, 50):F2} ms, p99 {At(server, 99):F2} ms, p99.9 {At(server, 99.9):F2} ms, max {server[^1]:F2} ms");
+                $"; the service's own time (Server-Timing): p50 {LoadResult.Percentile(server, 50):F2} ms, p99 {LoadResult.Percentile(server, 99):F2} ms, " +
+                $"p99.9 {LoadResult.Percentile(server, 99.9):F2} ms, max {server[^1]:F2} ms");
         return text;
     }
-
-    private static double At(double[] sorted, double percentile) =>
-        sorted[Math.Clamp((int)Math.Ceiling(percentile / 100 * sorted.Length) - 1, 0, sorted.Length - 1)];
 
     /// <summary>Waits until the host says its card index is filled (its log line), and returns that line.</summary>
     public static async Task<string> IndexFilledAsync(HostProcess host, TimeSpan limit)

@@ -131,29 +131,19 @@ public static class StartOutgoingCallEndpoint
     /// Joins the request to the call's stream, where UIS's notifications go; they may already be there
     /// (in any order). A notification written at the same moment makes this try again.
     /// </summary>
-    private static async Task PlaceAsync(IDocumentStore store, OutboxedSessionFactory outbox, IWolverineRuntime runtime, string tenant, CallPlacedFromCrm placed)
-    {
-        for (var attempt = 1; ; attempt++)
+    private static Task PlaceAsync(IDocumentStore store, OutboxedSessionFactory outbox, IWolverineRuntime runtime, string tenant, CallPlacedFromCrm placed) =>
+        CallStreamWrites.RetryingAsync(async () =>
         {
-            try
-            {
-                var messages = new MessageContext(runtime) { TenantId = tenant };
-                await using var session = outbox.OpenSession(messages, tenant);
-                session.Events.Append(placed.RequestId, new OutgoingCallPlaced(placed.RequestId, placed.UisCallSessionId, placed.CallId, placed.At));
-                var call = await session.Events.FetchForWriting<Call>(placed.CallId);
-                call.AppendOne(placed);
-                if (Call.Change(call.Aggregate, Call.Advance(call.Aggregate, placed), [placed]) is { } change)
-                    await messages.PublishAsync(new CallActivity([change]));
-                await session.SaveChangesAsync();
-                await messages.FlushOutgoingMessagesAsync();
-                return;
-            }
-            catch (Exception e) when (attempt < 5 && e is JasperFx.ConcurrencyException or Marten.Exceptions.ExistingStreamIdCollisionException)
-            {
-                await Task.Delay(20 * attempt);
-            }
-        }
-    }
+            var messages = new MessageContext(runtime) { TenantId = tenant };
+            await using var session = outbox.OpenSession(messages, tenant);
+            session.Events.Append(placed.RequestId, new OutgoingCallPlaced(placed.RequestId, placed.UisCallSessionId, placed.CallId, placed.At));
+            var call = await session.Events.FetchForWriting<Call>(placed.CallId);
+            call.AppendOne(placed);
+            if (Call.Change(call.Aggregate, Call.Advance(call.Aggregate, placed), [placed]) is { } change)
+                await messages.PublishAsync(new CallActivity([change]));
+            await session.SaveChangesAsync();
+            await messages.FlushOutgoingMessagesAsync();
+        });
 
     private static async Task RecordAsync(IDocumentStore store, string tenant, Guid requestId, object outcome)
     {

@@ -40,7 +40,8 @@ public static class ArchiveRecordingHandler
             if (envelope.Attempts <= RetryDelays(configuration).Length) throw e as RecordingDownloadException ?? new RecordingDownloadException(e.Message, e);
             outcome = new CallRecordingFailed(message.CallId, message.N, e.Message, clock.GetUtcNow());
         }
-        await RecordAsync(documents, tenant, message.CallId, outcome);
+        // The recordings of one call are archived side by side: their outcomes race for the stream.
+        await CallStreamWrites.AppendAsync(documents, tenant, message.CallId, outcome);
         BuildingBlocks.Telemetry.ServiceMetrics.RecordingArchiveEnded(outcome switch
         {
             CallRecordingArchived => RecordingStatus.Archived,
@@ -57,39 +58,6 @@ public static class ArchiveRecordingHandler
         var head = new byte[(int)Math.Min(size, AudioDuration.HeaderBytes)];
         await file.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, ct);
         return AudioDuration.Seconds(head, size);
-    }
-
-    /// <summary>Another transaction took the stream's next version first (quick append reports it as a unique violation).</summary>
-    private static bool LostTheRace(Exception e)
-    {
-        for (var inner = e; inner is not null; inner = inner.InnerException)
-            if (inner is JasperFx.ConcurrencyException or Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation }) return true;
-        return false;
-    }
-
-    /// <summary>
-    /// Appends the outcome. The recordings of one call are archived side by side, and their outcomes
-    /// race for the stream's next version: the loser reads again and appends again.
-    /// </summary>
-    private static async Task RecordAsync(IDocumentStore documents, string tenant, Guid callId, object outcome)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                // At the version read: a plain append would let two outcomes each update the history row
-                // from the same old state, and the later would erase the earlier.
-                await using var session = documents.LightweightSession(tenant);
-                var stream = await session.Events.FetchForWriting<Call>(callId);
-                stream.AppendOne(outcome);
-                await session.SaveChangesAsync();
-                return;
-            }
-            catch (Exception e) when (attempt < 20 && LostTheRace(e))
-            {
-                await Task.Delay(Random.Shared.Next(5, 20 * Math.Min(attempt, 10)));
-            }
-        }
     }
 
     private static async Task<object> DownloadAsync(ArchiveRecording message, RecordingFetcher fetcher, IRecordingStore store, TimeProvider clock,

@@ -89,12 +89,8 @@ public sealed class RecordingRetention(IDocumentStore store, IRecordingStore fil
             foreach (var (call, recording) in archived.SelectMany(c => c.Recordings.Where(r => r.Status == RecordingStatus.Archived && r.ArchivedAt <= cutoff)
                          .Select(r => (c, r))))
             {
-                await using (var write = store.LightweightSession(tenant))
-                {
-                    var stream = await write.Events.FetchForWriting<Call>(call.Id, ct);
-                    stream.AppendOne(new CallRecordingDeleted(call.Id, recording.N, $"retention of {days} days", clock.GetUtcNow()));
-                    await write.SaveChangesAsync(ct);
-                }
+                await CallStreamWrites.AppendAsync(store, tenant, call.Id,
+                    new CallRecordingDeleted(call.Id, recording.N, $"retention of {days} days", clock.GetUtcNow()), ct);
                 if (recording.Sha256 is { } sha256 && !await StillArchivedAsync(sha256, ct)) await files.DeleteAsync(sha256);
                 removed++;
             }
