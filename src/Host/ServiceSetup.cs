@@ -3,6 +3,7 @@ using BuildingBlocks.EmployeeEvents;
 using Calls;
 using Calls.Contracts;
 using Calls.Uis;
+using Host.Projections;
 using Host.Security;
 using Integration;
 using JasperFx;
@@ -55,6 +56,7 @@ public static class ServiceSetup
         builder.Services.AddHealth();
         builder.Services.AddSingleton<UisTraffic>();
         builder.Services.AddApiDocs();
+        builder.Services.AddProjectionAdmin();
         builder.AddTelemetry();
 
         builder.Services.AddMarten(options =>
@@ -68,9 +70,11 @@ public static class ServiceSetup
                 CallsModule.ConfigureMarten(options);
                 LeadsModule.ConfigureMarten(options);
                 RoutingModule.ConfigureMarten(options);
+                ProjectionAdmin.ConfigureMarten(options);
             })
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup()
+            .AddAsyncDaemon(ProjectionDaemon.Mode(builder.Configuration))
             .IntegrateWithWolverine();
 
         builder.Host.UseWolverine(options =>
@@ -107,6 +111,7 @@ public static class ServiceSetup
         app.MapHealth();
         app.MapApiDocs();
         app.MapTelemetry();
+        app.MapProjectionAdmin();
         app.MapWolverineEndpoints(options =>
         {
             options.TenantId.IsClaimTypeNamed(BuildingBlocks.Tenancy.Auth.TenantClaim);

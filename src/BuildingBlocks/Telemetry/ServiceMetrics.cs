@@ -20,6 +20,13 @@ public static class ServiceMetrics
     private static readonly Counter<long> RecordingArchives =
         Meter.CreateCounter<long>("envycrm.recordings.archives", description: "Recording archive outcomes");
 
+    /// <summary>Each projection's lag in events, as last read by the host; observed by the gauge below.</summary>
+    public static volatile IReadOnlyDictionary<string, long> ProjectionLags = new Dictionary<string, long>();
+
+    private static readonly ObservableGauge<long> ProjectionLag = Meter.CreateObservableGauge(
+        "envycrm.projections.lag", () => ProjectionLags.Select(p => new Measurement<long>(p.Value, new KeyValuePair<string, object?>("projection", p.Key))),
+        unit: "events", description: "Events a projection has still to process");
+
     public static void NotificationReceived(string? @event, string outcome) =>
         Notifications.Add(1, new("event", @event ?? "unknown"), new("outcome", outcome));
 

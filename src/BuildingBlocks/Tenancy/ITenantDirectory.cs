@@ -7,4 +7,7 @@ public interface ITenantDirectory
     ValueTask<string?> FindByNotificationSecretAsync(string secret, CancellationToken ct);
 
     ValueTask<bool> ExistsAsync(string tenantId, CancellationToken ct);
+
+    /// <summary>The tenant's time zone (its days, for counts per day); Moscow when the tenant is unknown.</summary>
+    ValueTask<TimeZoneInfo> TimeZoneAsync(string tenantId, CancellationToken ct);
 }

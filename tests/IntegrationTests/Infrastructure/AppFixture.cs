@@ -49,6 +49,7 @@ public sealed class AppFixture : IAsyncLifetime
         Environment.SetEnvironmentVariable("Events__HeartbeatSeconds", HeartbeatSeconds.ToString());
         Environment.SetEnvironmentVariable("Routing__BaseDomain", RoutingBaseDomain);
         Environment.SetEnvironmentVariable("ReverseProxy__KnownProxies__0", KnownProxy);
+        Environment.SetEnvironmentVariable("Projections__Daemon", "Solo");
         Host = await AlbaHost.For<Program>(builder =>
         {
             builder.UseSetting("environment", "Testing");

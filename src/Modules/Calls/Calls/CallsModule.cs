@@ -16,6 +16,8 @@ public static class CallsModule
     public static void ConfigureMarten(StoreOptions options)
     {
         options.Projections.Add<CallHistoryEntryProjection>(ProjectionLifecycle.Inline);
+        options.Projections.Add<CallStatistics.CallsPerHourProjection>(ProjectionLifecycle.Async);
+        options.Schema.For<CallStatistics.CallsPerHour>().Duplicate(h => h.Hour);
         options.Schema.For<CallHistoryEntry>().Duplicate(c => c.SortKey).Duplicate(c => c.ClientPhone);
         options.Schema.For<RejectedUisNotification>();
         options.Schema.For<RecordingSettings>();

@@ -13,7 +13,7 @@ namespace Integration.Tenants;
 public sealed class TenantDirectory(IDocumentStore store) : ITenantDirectory
 {
     private readonly ConcurrentDictionary<string, Tenant> _bySecretHash = new();
-    private readonly ConcurrentDictionary<string, bool> _known = new();
+    private readonly ConcurrentDictionary<string, Tenant> _known = new();
 
     public async ValueTask<string?> FindByNotificationSecretAsync(string secret, CancellationToken ct)
     {
@@ -30,12 +30,19 @@ public sealed class TenantDirectory(IDocumentStore store) : ITenantDirectory
         return matches ? tenant.Id : null;
     }
 
-    public async ValueTask<bool> ExistsAsync(string tenantId, CancellationToken ct)
+    public async ValueTask<bool> ExistsAsync(string tenantId, CancellationToken ct) => await FindAsync(tenantId, ct) is not null;
+
+    public async ValueTask<TimeZoneInfo> TimeZoneAsync(string tenantId, CancellationToken ct) =>
+        TimeZoneInfo.TryFindSystemTimeZoneById((await FindAsync(tenantId, ct))?.TimeZone ?? CreateTenantEndpoint.DefaultTimeZone, out var zone)
+            ? zone
+            : TimeZoneInfo.FindSystemTimeZoneById(CreateTenantEndpoint.DefaultTimeZone);
+
+    private async ValueTask<Tenant?> FindAsync(string tenantId, CancellationToken ct)
     {
-        if (_known.ContainsKey(tenantId)) return true;
+        if (_known.TryGetValue(tenantId, out var known)) return known;
         await using var session = store.QuerySession();
-        if (await session.LoadAsync<Tenant>(tenantId, ct) is null) return false;
-        _known[tenantId] = true;
-        return true;
+        var tenant = await session.LoadAsync<Tenant>(tenantId, ct);
+        if (tenant is not null) _known[tenantId] = tenant;
+        return tenant;
     }
 }
