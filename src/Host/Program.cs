@@ -11,6 +11,7 @@ await using var localPostgres = await ServiceSetup.StartLocalPostgresIfNeededAsy
 if (builder.Configuration.GetConnectionString("Postgres") is null) return 1;
 
 builder.Services.AddCrmAuthentication(signingKey);
+builder.AddStructuredLogging();
 builder.AddServiceModules();
 
 var app = builder.Build();
@@ -18,6 +19,7 @@ app.UseForwardedHeadersFromKnownProxies();
 app.UseExceptionHandler();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseTenantLogScope();
 app.MapServiceEndpoints();
 return await app.RunJasperFxCommands(args);
 

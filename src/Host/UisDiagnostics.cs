@@ -86,7 +86,7 @@ public static class UisDiagnosticsEndpoint
         var understood = new Dictionary<string, string?>
         {
             ["event"] = Value("event"),
-            ["callSessionId"] = UisValue.Long(entry.Fields.GetValueOrDefault(routing ? "call_session_id" : "call_hash"))?.ToString(),
+            ["callSessionId"] = UisRequestFields.CallSessionId(entry.Fields)?.ToString(),
             ["direction"] = Value("direction"),
             ["line"] = line,
             ["client"] = Phone.ToE164(Value(routing ? "numa" : "client_number")),

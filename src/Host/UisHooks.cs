@@ -47,6 +47,8 @@ public static class UisHooks
         if (await tenants.FindByNotificationSecretAsync(secret, ct) is not { } tenant) return TypedResults.NotFound();
         var received = await UisRequestFields.ReadAsync(context.Request, ct);
         var services = context.RequestServices;
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(LogScopes.Category);
+        using var scope = LogScopes.ForUis(logger, tenant, received);
         services.GetRequiredService<UisTraffic>().RecordWhenAnswered(context, tenant, RoutingRequest.IsRouting(received.Fields) ? "routing" : "notification",
             received, services.GetRequiredService<TimeProvider>());
         if (RoutingRequest.IsRouting(received.Fields))
@@ -57,7 +59,7 @@ public static class UisHooks
             return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Too many notifications at once",
                 detail: "The service is catching up; UIS sends the notification again.");
         return await ReceiveUisNotification.AnswerAsync(tenant, received, context.Request, services.GetRequiredService<IMessageBus>(),
-            services.GetRequiredService<CallNotificationWriter>(), services.GetRequiredService<TimeProvider>());
+            services.GetRequiredService<CallNotificationWriter>(), services.GetRequiredService<TimeProvider>(), logger);
     }
 
     private static async Task<IResult> AtRoutingUrlAsync(HttpContext context, ITenantDirectory tenants, IConfiguration configuration,
@@ -74,6 +76,7 @@ public static class UisHooks
         var subdomain = host.EndsWith(baseDomain, StringComparison.Ordinal) ? host[..^baseDomain.Length] : null;
         if (string.IsNullOrEmpty(subdomain) || !await tenants.ExistsAsync(subdomain, ct))
             return TypedResults.Json(new { reason = "unknown-account" }, statusCode: 404);
+        using var scope = LogScopes.ForUis(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(LogScopes.Category), subdomain, received);
         context.RequestServices.GetRequiredService<UisTraffic>().RecordWhenAnswered(context, subdomain, "routing", received,
             context.RequestServices.GetRequiredService<TimeProvider>());
         return await RouteIncomingCall.AnswerAsync(subdomain, bySecret: false, arrived, received, context, routing);

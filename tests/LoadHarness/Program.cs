@@ -22,6 +22,7 @@ await using var postgres = await LocalPostgres.StartAsync(
 Console.WriteLine($"# Load run {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, " +
     (options.Durable ? "PostgreSQL durable (fsync on)" : "PostgreSQL with fsync OFF (diagnosis only)"));
 
+if (options.RebuildEvents > 0) return await RebuildRun.RunAsync(hostDll, postgres, RandomNumberGenerator.GetBytes(64), options.Port, options.RebuildEvents);
 if (options.Recordings) return await RecordingsRun.RunAsync(hostDll, postgres, RandomNumberGenerator.GetBytes(64), options.Port);
 
 var baseline = options.PopupOnly ? double.NaN : await PgBench.RunAsync(postgres, options.Seconds);

@@ -10,7 +10,7 @@ using Npgsql;
 namespace LoadHarness;
 
 public sealed record HarnessOptions(int Seconds, int Concurrency, int[] Rates, int PopupRate, int Port, bool Durable, bool PopupOnly, bool FlatOnly,
-    bool Routing, int Clients, int RoutingRate, bool Recordings)
+    bool Routing, int Clients, int RoutingRate, bool Recordings, int RebuildEvents)
 {
     public static HarnessOptions Parse(string[] args)
     {
@@ -23,7 +23,8 @@ public sealed record HarnessOptions(int Seconds, int Concurrency, int[] Rates, i
         var clients = Math.Clamp(int.Parse(Value("--clients") ?? "1000000", CultureInfo.InvariantCulture), 1, 9_999_999);
         var routingRate = Math.Clamp(int.Parse(Value("--routing-rate") ?? "500", CultureInfo.InvariantCulture), 1, 5000);
         return new(seconds, concurrency, rates, popupRate, port, !args.Contains("--no-fsync"), args.Contains("--popup-only"), args.Contains("--flat-only"),
-            args.Contains("--routing"), clients, routingRate, args.Contains("--recordings"));
+            args.Contains("--routing"), clients, routingRate, args.Contains("--recordings"),
+            args.Contains("--rebuild") ? Math.Clamp(int.Parse(Value("--events") ?? "1000000", CultureInfo.InvariantCulture), 2, 20_000_000) : 0);
     }
 }
 

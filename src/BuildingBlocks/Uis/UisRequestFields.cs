@@ -29,6 +29,10 @@ public static class UisRequestFields
         return new(fields, query, body);
     }
 
+    /// <summary>UIS's call session: <c>call_hash</c> in the setup guide's notifications, <c>call_session_id</c> in routing requests.</summary>
+    public static long? CallSessionId(IReadOnlyDictionary<string, string?> fields) =>
+        UisValue.Long(fields.GetValueOrDefault("call_hash")) ?? UisValue.Long(fields.GetValueOrDefault("call_session_id"));
+
     public static Dictionary<string, string?> Parse(string? encoded)
     {
         var fields = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);

@@ -128,6 +128,8 @@ public sealed class ClickToCallTests(AppFixture app)
             StartedWith(requestId).Should().NotBeNull("and no second request followed");
             var history = await app.Host.GetJsonAsync<CallPage>("/api/calls", tenant.AdminToken);
             history.Items.Should().ContainSingle().Which.Should().Match<CallView>(c => c.Id == requestId && c.Status == "unknown");
+            app.Logs.Lines.Should().Contain(l => l.StartsWith("Warning") && l.Contains(requestId.ToString()) && l.Contains($"TenantId={tenant.Id}"),
+                "the warning carries the tenant of the request's token");
         }
         finally
         {

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Alba;
 using IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace IntegrationTests.Host;
 
@@ -31,5 +32,27 @@ public sealed class MetricsTests(AppFixture app)
             Value(after, series).Should().BeGreaterThan(Value(before, series), series);
         after.Should().MatchRegex(@"envycrm_uis_notifications_total\{[^}]*outcome=""rejected""");
         after.Should().MatchRegex(@"envycrm_routing_decisions_total\{[^}]*outcome=""fell-back""[^}]*reason=""routing-off""");
+    }
+
+    [Fact]
+    public async Task Each_projections_lag_is_a_gauge_that_grows_while_the_daemon_is_behind()
+    {
+        var tenant = await app.Host.CreateTenantAsync();
+        var daemon = app.Host.Services.GetRequiredService<Marten.Events.Daemon.Coordination.IProjectionCoordinator>().DaemonForMainDatabase();
+        string Lag(string scrape, string projection) =>
+            Regex.Match(scrape, $@"^envycrm_projections_lag_events\{{[^}}]*projection=""{projection}""[^}}]*\}} ([0-9.e+]+)", RegexOptions.Multiline).Groups[1].Value;
+
+        await daemon.StopAgentAsync("CallsPerHour:All");
+        try
+        {
+            await app.Host.NotifyAsync(tenant, Scenarios.End(Scenarios.NewSession(), talk: 3));
+            var behind = await Eventually.Async(ScrapeAsync, s => Lag(s, "CallsPerHour") is not ("" or "0"));
+            Lag(behind, "CallHistoryEntry").Should().Be("0", "an inline projection is never behind");
+        }
+        finally
+        {
+            await daemon.StartAgentAsync("CallsPerHour:All", CancellationToken.None);
+        }
+        await Eventually.Async(ScrapeAsync, s => Lag(s, "CallsPerHour") == "0");
     }
 }

@@ -50,6 +50,7 @@ public sealed class AppFixture : IAsyncLifetime
         Environment.SetEnvironmentVariable("Routing__BaseDomain", RoutingBaseDomain);
         Environment.SetEnvironmentVariable("ReverseProxy__KnownProxies__0", KnownProxy);
         Environment.SetEnvironmentVariable("Projections__Daemon", "Solo");
+        Environment.SetEnvironmentVariable("Projections__LagSeconds", "0.2");
         Host = await AlbaHost.For<Program>(builder =>
         {
             builder.UseSetting("environment", "Testing");

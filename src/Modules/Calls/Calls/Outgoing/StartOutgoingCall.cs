@@ -84,6 +84,7 @@ public static class StartOutgoingCallEndpoint
         }
         catch (TimeoutRejectedException)
         {
+            logger.LogWarning("UIS's Call API did not answer click-to-call {RequestId} in time; its outcome is unknown and it is not asked again", requestId);
             await RecordAsync(store, tenant, requestId, new OutgoingCallOutcomeUnknown(requestId, "uis-timeout", clock.GetUtcNow()));
             return Problem(504, "UIS did not answer in time", "The call may or may not have been placed; it is not requested again, so it cannot ring twice. " +
                 "It shows in the history once UIS reports it.", "uis-timeout", requestId);

@@ -1,5 +1,6 @@
 using BuildingBlocks.Uis;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Wolverine;
 
 namespace Calls.Uis;
@@ -11,7 +12,7 @@ namespace Calls.Uis;
 public static class ReceiveUisNotification
 {
     public static async Task<IResult> AnswerAsync(string tenant, UisRequestFields.Received received, HttpRequest request, IMessageBus bus,
-        CallNotificationWriter writer, TimeProvider clock)
+        CallNotificationWriter writer, TimeProvider clock, ILogger logger)
     {
         var now = clock.GetUtcNow();
         var parsed = UisNotification.Parse(received.Fields, now);
@@ -20,6 +21,7 @@ public static class ReceiveUisNotification
             await bus.InvokeForTenantAsync(tenant, new RecordRejectedNotification(
                 Guid.CreateVersion7(now), now, request.Method, received.Query, received.Body, parsed.Error!), request.HttpContext.RequestAborted);
             BuildingBlocks.Telemetry.ServiceMetrics.NotificationReceived(UisValue.Text(received.Fields.GetValueOrDefault("event")), "rejected");
+            logger.LogWarning("UIS notification rejected (kept for the admin): {Reason}", parsed.Error);
             return TypedResults.Problem(statusCode: 400, title: "Notification not understood", detail: parsed.Error);
         }
 
