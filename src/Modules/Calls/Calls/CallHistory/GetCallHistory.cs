@@ -17,7 +17,7 @@ public static class GetCallHistoryEndpoint
     public const int DefaultLimit = 50;
     public const int MaxLimit = 200;
 
-    [WolverineGet("/api/calls"), Authorize(Policy = Auth.Employee)]
+    [WolverineGet("/api/calls"), Authorize(Policy = Auth.Employee), Microsoft.AspNetCore.Mvc.ProducesResponseType<CallHistoryPage>(200)]
     public static async Task<IResult> Get(
         IQuerySession session, string? phone, int? employeeId, Guid? clientId, string? direction, string? status,
         DateTimeOffset? from, DateTimeOffset? to, int? limit, string? cursor, CancellationToken ct)

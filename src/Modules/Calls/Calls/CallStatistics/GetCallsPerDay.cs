@@ -19,7 +19,7 @@ public static class GetCallsPerDayEndpoint
     /// Ended calls per day of the tenant's time zone, oldest first, every day present (zeros too),
     /// today included. Counted asynchronously: a call that ended a moment ago may appear a moment later.
     /// </summary>
-    [WolverineGet("/api/calls/per-day"), Authorize(Policy = Auth.Employee)]
+    [WolverineGet("/api/calls/per-day"), Authorize(Policy = Auth.Employee), Microsoft.AspNetCore.Mvc.ProducesResponseType<CallsPerDayReport>(200)]
     public static async Task<IResult> Get(IQuerySession session, ITenantDirectory tenants, TimeProvider clock, int? days, CancellationToken ct)
     {
         var count = days ?? 30;

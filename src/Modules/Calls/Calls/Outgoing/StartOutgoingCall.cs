@@ -27,7 +27,11 @@ public sealed record OutgoingCallStarted(Guid CallId, long UisCallSessionId);
 /// </summary>
 public static class StartOutgoingCallEndpoint
 {
-    [WolverinePost("/api/calls/outgoing"), Authorize(Policy = Auth.Employee)]
+    [WolverinePost("/api/calls/outgoing"), Authorize(Policy = Auth.Employee), Microsoft.AspNetCore.Mvc.ProducesResponseType<OutgoingCallStarted>(202),
+     Microsoft.AspNetCore.Mvc.ProducesResponseType<Microsoft.AspNetCore.Mvc.ProblemDetails>(422, "application/problem+json"),
+     Microsoft.AspNetCore.Mvc.ProducesResponseType<Microsoft.AspNetCore.Mvc.ProblemDetails>(429, "application/problem+json"),
+     Microsoft.AspNetCore.Mvc.ProducesResponseType<Microsoft.AspNetCore.Mvc.ProblemDetails>(502, "application/problem+json"),
+     Microsoft.AspNetCore.Mvc.ProducesResponseType<Microsoft.AspNetCore.Mvc.ProblemDetails>(504, "application/problem+json")]
     public static async Task<IResult> Post(StartOutgoingCall request, ClaimsPrincipal user, IDocumentStore store, OutboxedSessionFactory outbox,
         IWolverineRuntime runtime, IUisApiKeys keys, UisCallApi uis, TimeProvider clock, ILogger<OutgoingCallStarted> logger, CancellationToken ct)
     {

@@ -17,7 +17,7 @@ public static class PlayRecordingEndpoint
     public static bool IsPlaybackPath(PathString path) =>
         path.StartsWithSegments("/api/calls") && path.Value!.Contains("/recordings/", StringComparison.Ordinal);
 
-    [WolverineGet("/api/calls/{callId}/recordings/{n}"), Authorize(Policy = Auth.Employee)]
+    [WolverineGet("/api/calls/{callId}/recordings/{n}"), Authorize(Policy = Auth.Employee), Microsoft.AspNetCore.Mvc.Produces("audio/mpeg", "audio/wav", "application/octet-stream")]
     public static async Task<IResult> Get(Guid callId, int n, HttpContext context, IQuerySession session, IRecordingStore store, RecordingFetcher fetcher,
         CancellationToken ct)
     {

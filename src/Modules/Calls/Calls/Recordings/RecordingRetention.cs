@@ -25,7 +25,7 @@ public sealed record PutRecordingSettings(int? RetentionDays);
 
 public static class RecordingSettingsEndpoint
 {
-    [WolverinePut("/api/settings/recordings"), Authorize(Policy = Auth.Admin)]
+    [WolverinePut("/api/settings/recordings"), Authorize(Policy = Auth.Admin), Microsoft.AspNetCore.Mvc.ProducesResponseType<RecordingSettings>(200)]
     public static async Task<IResult> Put(PutRecordingSettings request, IDocumentSession session)
     {
         if (request.RetentionDays is < 0 or > 36_500)

@@ -12,7 +12,7 @@ public sealed record PutAvailability(bool? Available);
 /// <summary>An employee on leave or off shift takes no calls routed to them as personal manager.</summary>
 public static class PutAvailabilityEndpoint
 {
-    [WolverinePut("/api/settings/employees/{employeeId}/availability"), Authorize(Policy = Auth.Admin)]
+    [WolverinePut("/api/settings/employees/{employeeId}/availability"), Authorize(Policy = Auth.Admin), Microsoft.AspNetCore.Mvc.ProducesResponseType<EmployeeAvailability>(200)]
     public static async Task<IResult> Put(int employeeId, PutAvailability request, IDocumentSession session, CancellationToken ct)
     {
         if (request.Available is null)

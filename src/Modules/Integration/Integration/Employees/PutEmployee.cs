@@ -12,7 +12,7 @@ public sealed record PutEmployee(string? FullName, long? UisEmployeeId, string[]
 
 public static class PutEmployeeEndpoint
 {
-    [WolverinePut("/api/settings/employees/{employeeId}"), Authorize(Policy = Auth.Admin)]
+    [WolverinePut("/api/settings/employees/{employeeId}"), Authorize(Policy = Auth.Admin), Microsoft.AspNetCore.Mvc.ProducesResponseType<Employee>(200)]
     public static async Task<IResult> Put(int employeeId, PutEmployee request, IDocumentSession session)
     {
         var errors = new Dictionary<string, string[]>();

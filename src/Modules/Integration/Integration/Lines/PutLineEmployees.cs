@@ -13,7 +13,7 @@ public sealed record PutLineEmployees(int[]? EmployeeIds);
 /// <summary>Who gets the screen pop of a caller without a personal manager on this line; an empty list means every employee.</summary>
 public static class PutLineEmployeesEndpoint
 {
-    [WolverinePut("/api/settings/lines/{line}/employees"), Authorize(Policy = Auth.Admin)]
+    [WolverinePut("/api/settings/lines/{line}/employees"), Authorize(Policy = Auth.Admin), Microsoft.AspNetCore.Mvc.ProducesResponseType<LineEmployees>(200)]
     public static async Task<IResult> Put(string line, PutLineEmployees request, IDocumentSession session, CancellationToken ct)
     {
         if (await TenantLineAsync(line, session, ct) is not { } e164) return NotALine(line);
@@ -31,7 +31,7 @@ public static class PutLineEmployeesEndpoint
         return TypedResults.Ok(assignment);
     }
 
-    [WolverineGet("/api/settings/lines/{line}/employees"), Authorize(Policy = Auth.Employee)]
+    [WolverineGet("/api/settings/lines/{line}/employees"), Authorize(Policy = Auth.Employee), Microsoft.AspNetCore.Mvc.ProducesResponseType<LineEmployees>(200)]
     public static async Task<IResult> Get(string line, IQuerySession session, CancellationToken ct) =>
         await TenantLineAsync(line, session, ct) is { } e164
             ? TypedResults.Ok(await session.LoadAsync<LineEmployees>(e164, ct) ?? new LineEmployees(e164, []))

@@ -12,7 +12,7 @@ public sealed record PutLines(string[]? Lines);
 
 public static class PutLinesEndpoint
 {
-    [WolverinePut("/api/settings/lines"), Authorize(Policy = Auth.Admin)]
+    [WolverinePut("/api/settings/lines"), Authorize(Policy = Auth.Admin), Microsoft.AspNetCore.Mvc.ProducesResponseType<TenantLines>(200)]
     public static async Task<IResult> Put(PutLines request, IDocumentSession session)
     {
         var (phones, invalid) = Phone.ToE164All(request.Lines);

@@ -15,7 +15,7 @@ public static class PutRoutingSettingsEndpoint
 {
     public const int MaxGreetingText = 1000;
 
-    [WolverinePut("/api/settings/routing"), Authorize(Policy = Auth.Admin)]
+    [WolverinePut("/api/settings/routing"), Authorize(Policy = Auth.Admin), Microsoft.AspNetCore.Mvc.ProducesResponseType<RoutingSettings>(200)]
     public static async Task<IResult> Put(PutRoutingSettings request, IDocumentSession session, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();

@@ -18,7 +18,7 @@ public sealed record ConvertLead(string? Name);
 /// <summary>Changes to a lead or client: each a pure decision on the person's stream, 204 when stored.</summary>
 public static class ChangeClientEndpoints
 {
-    [WolverinePost("/api/clients/{id}/phones"), Authorize(Policy = Auth.Employee)]
+    [WolverinePost("/api/clients/{id}/phones"), Authorize(Policy = Auth.Employee), Microsoft.AspNetCore.Mvc.ProducesResponseType(204)]
     public static (IResult, Events) AddPhone(AddClientPhone request, [WriteAggregate("id")] Person person)
     {
         if (Phone.ToE164(request.Phone) is not { } phone)
@@ -26,7 +26,7 @@ public static class ChangeClientEndpoints
         return (TypedResults.NoContent(), person.Phones.Contains(phone) ? [] : [new ClientPhoneAdded(person.Id, phone)]);
     }
 
-    [WolverineDelete("/api/clients/{id}/phones/{phone}"), Authorize(Policy = Auth.Employee)]
+    [WolverineDelete("/api/clients/{id}/phones/{phone}"), Authorize(Policy = Auth.Employee), Microsoft.AspNetCore.Mvc.ProducesResponseType(204)]
     public static (IResult, Events) RemovePhone(string phone, [WriteAggregate("id")] Person person, IDocumentSession session)
     {
         var e164 = Phone.ToE164(phone);
@@ -37,7 +37,7 @@ public static class ChangeClientEndpoints
         return (TypedResults.NoContent(), [new ClientPhoneRemoved(person.Id, e164)]);
     }
 
-    [WolverinePut("/api/clients/{id}/personal-manager"), Authorize(Policy = Auth.Employee)]
+    [WolverinePut("/api/clients/{id}/personal-manager"), Authorize(Policy = Auth.Employee), Microsoft.AspNetCore.Mvc.ProducesResponseType(204)]
     public static (IResult, Events) Assign(AssignPersonalManager request, [WriteAggregate("id")] Person person)
     {
         if (request.EmployeeId is not > 0) return (Invalid("employeeId", "An employee id is a positive number."), []);
@@ -45,11 +45,11 @@ public static class ChangeClientEndpoints
             person.PersonalManagerId == request.EmployeeId ? [] : [new PersonalManagerAssigned(person.Id, request.EmployeeId.Value)]);
     }
 
-    [WolverineDelete("/api/clients/{id}/personal-manager"), Authorize(Policy = Auth.Employee)]
+    [WolverineDelete("/api/clients/{id}/personal-manager"), Authorize(Policy = Auth.Employee), Microsoft.AspNetCore.Mvc.ProducesResponseType(204)]
     public static (IResult, Events) Unassign([WriteAggregate("id")] Person person) =>
         (TypedResults.NoContent(), person.PersonalManagerId is null ? [] : [new PersonalManagerUnassigned(person.Id)]);
 
-    [WolverinePost("/api/leads/{id}/convert"), Authorize(Policy = Auth.Employee)]
+    [WolverinePost("/api/leads/{id}/convert"), Authorize(Policy = Auth.Employee), Microsoft.AspNetCore.Mvc.ProducesResponseType(204)]
     public static (IResult, Events) Convert(ConvertLead request, [WriteAggregate("id")] Person person, TimeProvider clock)
     {
         if (person.Kind != PersonKind.Lead)

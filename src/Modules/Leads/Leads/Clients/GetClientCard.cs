@@ -13,13 +13,13 @@ public sealed record ClientSearchResult(IReadOnlyList<ClientCardView> Items, boo
 
 public static class GetClientCardEndpoints
 {
-    [WolverineGet("/api/clients/{id}"), Authorize(Policy = Auth.Employee)]
+    [WolverineGet("/api/clients/{id}"), Authorize(Policy = Auth.Employee), Microsoft.AspNetCore.Mvc.ProducesResponseType<ClientCardView>(200)]
     public static async Task<IResult> Get(Guid id, IQuerySession session, Calls.Contracts.ICallRecordings recordings, CancellationToken ct) =>
         await session.LoadAsync<ClientCard>(id, ct) is { } card
             ? TypedResults.Ok((await ClientCardView.FromAsync([card], session, recordings, ct))[0])
             : TypedResults.Problem(statusCode: 404, title: "Client not found", detail: $"No lead or client {id} in this account.");
 
-    [WolverineGet("/api/clients"), Authorize(Policy = Auth.Employee)]
+    [WolverineGet("/api/clients"), Authorize(Policy = Auth.Employee), Microsoft.AspNetCore.Mvc.ProducesResponseType<ClientSearchResult>(200)]
     public static async Task<IResult> Find(string? phone, IQuerySession session, Calls.Contracts.ICallRecordings recordings, CancellationToken ct)
     {
         if (Phone.ToE164(phone) is not { } e164)
@@ -28,7 +28,7 @@ public static class GetClientCardEndpoints
         return TypedResults.Ok(new ClientSearchResult(await ClientCardView.FromAsync(cards, session, recordings, ct), cards.Count > 1));
     }
 
-    [WolverineGet("/api/leads"), Authorize(Policy = Auth.Employee)]
+    [WolverineGet("/api/leads"), Authorize(Policy = Auth.Employee), Microsoft.AspNetCore.Mvc.ProducesResponseType<List<ClientCardView>>(200)]
     public static async Task<IResult> OpenLeads(string? status, IQuerySession session, Calls.Contracts.ICallRecordings recordings, CancellationToken ct)
     {
         if (status is not (null or "open"))

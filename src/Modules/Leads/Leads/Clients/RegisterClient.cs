@@ -12,7 +12,7 @@ public sealed record RegisterClient(string? Name, string[]? Phones, int? Persona
 
 public static class RegisterClientEndpoint
 {
-    [WolverinePost("/api/clients"), Authorize(Policy = Auth.Employee)]
+    [WolverinePost("/api/clients"), Authorize(Policy = Auth.Employee), Microsoft.AspNetCore.Mvc.ProducesResponseType<ClientCardView>(201)]
     public static async Task<IResult> Post(RegisterClient request, IDocumentSession session, TimeProvider clock, Calls.Contracts.ICallRecordings recordings,
         CancellationToken ct)
     {

@@ -21,7 +21,7 @@ public static class StreamEmployeeEventsEndpoint
     public const string Ready = "ready";
     public const string Heartbeat = "heartbeat";
 
-    [WolverineGet("/api/events"), Authorize(Policy = Auth.Employee)]
+    [WolverineGet("/api/events"), Authorize(Policy = Auth.Employee), Microsoft.AspNetCore.Mvc.Produces("text/event-stream")]
     public static IResult Get(HttpContext context, EmployeeEventHub hub, IHostApplicationLifetime lifetime, IConfiguration configuration)
     {
         var tenant = context.User.FindFirstValue(Auth.TenantClaim)!;

@@ -17,7 +17,7 @@ public static class GetRoutingDecisionsEndpoint
 {
     public const int MaxLimit = 1000;
 
-    [WolverineGet("/api/routing/decisions"), Authorize(Policy = Auth.Admin)]
+    [WolverineGet("/api/routing/decisions"), Authorize(Policy = Auth.Admin), Microsoft.AspNetCore.Mvc.ProducesResponseType<List<RoutingDecisionView>>(200)]
     public static async Task<IResult> Get(DateTimeOffset? from, DateTimeOffset? to, int? limit, IQuerySession session, CancellationToken ct)
     {
         if (limit is < 1 or > MaxLimit)
