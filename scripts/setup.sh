@@ -17,3 +17,14 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb 
   for attempt in 1 2 3; do apt-get update -q && break || sleep 5; done
   apt-get install -y -q postgresql-15 || apt-get install -y -q postgresql
 fi
+
+# The browser tests drive Debian's Chromium (Playwright is told its path; nothing is downloaded).
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "Chromium is missing (browser tests): run 'sudo apt-get install -y chromium'." >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  for attempt in 1 2 3; do apt-get update -q && break || sleep 5; done
+  for attempt in 1 2 3; do apt-get install -y -q chromium && break || sleep 10; done
+fi
