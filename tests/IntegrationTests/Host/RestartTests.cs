@@ -56,7 +56,7 @@ public sealed class RestartTests
             return process;
         }
 
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
         var crashed = Start();
         Process? restarted = null;
         try

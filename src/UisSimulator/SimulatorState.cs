@@ -28,6 +28,8 @@ public sealed class SimulatorState
     /// <summary>Where calls are reported; null: the simulator places calls but reports none.</summary>
     public CrmTarget? Crm { get; set; }
     public NotificationFaults Faults { get; set; } = new();
+    /// <summary>How long a played call rings before its end is reported (the screen pop is up meanwhile).</summary>
+    public TimeSpan RingTime { get; set; }
     /// <summary>How long the played calls talk (0: nobody answered).</summary>
     public int TalkSeconds { get; set; } = 42;
     /// <summary>Every notification and routing request sent to the CRM, with the CRM's answer.</summary>

@@ -61,6 +61,7 @@ public static class Playback
         foreach (var query in sequence)
         {
             if (faults.Delay > TimeSpan.Zero) await Task.Delay(faults.Delay);
+            if (query == end && sequence.Count > 1 && state.RingTime > TimeSpan.Zero) await Task.Delay(state.RingTime);
             for (var copy = 0; copy < (faults.Duplicate ? 2 : 1); copy++)
             {
                 using var answer = await SendAsync(crm, crm.NotificationLink, query);

@@ -10,7 +10,7 @@ public static class SimulatorProgram
             Console.WriteLine("""
                 UIS simulator: UIS's Call API and Data API on loopback, for tests and demos.
 
-                  dotnet run --project tests/UisSimulator -- [--port 5080] [--token sim-token] [--employee 25:79260000001]
+                  dotnet run --project src/UisSimulator -- [--port 5080] [--token sim-token] [--employee 25:79260000001]
                       [--notify http://127.0.0.1:5000/hook/uis/<secret>] [--routing-url http://127.0.0.1:5000/hook/uis/<secret>?event=redirect_incoming]
                       [--talk 42]
 

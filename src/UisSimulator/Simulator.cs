@@ -11,7 +11,7 @@ namespace UisSimulator;
 
 /// <summary>
 /// UIS's Call API (<c>POST /callapi/v4.0</c>) and Data API (<c>POST /dataapi/v2.0</c>) over real HTTP on
-/// loopback, with the account in <see cref="State"/>. Run it with <c>dotnet run --project tests/UisSimulator</c>,
+/// loopback, with the account in <see cref="State"/>. Run it with <c>dotnet run --project src/UisSimulator</c>,
 /// or start it inside a test with <see cref="StartAsync"/>.
 /// </summary>
 public sealed class Simulator : IAsyncDisposable
@@ -187,7 +187,7 @@ public sealed class Simulator : IAsyncDisposable
     /// A client calls the line: UIS asks the CRM's routing URL first (when configured) and puts the
     /// caller through to the number it answers, or to the group (the first employee) on an error; then it reports the call.
     /// </summary>
-    private static async Task<long?> PlayIncomingAsync(SimulatorState state, string from, string line)
+    public static async Task<long?> PlayIncomingAsync(SimulatorState state, string from, string line)
     {
         if (state.Crm is not { } crm) return null;
         var session = state.NextSessionId();
