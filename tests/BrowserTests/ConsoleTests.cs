@@ -38,6 +38,11 @@ public sealed class ConsoleTests(DemoFixture demo)
             (await igor.Locator(".popup").CountAsync()).Should().Be(0, "the caller has a personal manager, and it is not him");
             await Assertions.Expect(popup).ToHaveCountAsync(0, new() { Timeout = (float)Patience.TotalMilliseconds });
             (await igor.Locator(".popup").CountAsync()).Should().Be(0);
+
+            // In the journal, the call shows where routing sent it.
+            await anna.ReloadAsync();
+            var row = anna.Locator("#journal-table tbody tr").Filter(new() { HasText = RomashkaPhone }).First;
+            await Assertions.Expect(row.Locator(".routing")).ToHaveTextAsync("→ Анна Смирнова");
         });
     }
 
@@ -57,7 +62,17 @@ public sealed class ConsoleTests(DemoFixture demo)
             await Assertions.Expect(popup).ToHaveCountAsync(0, new() { Timeout = (float)Patience.TotalMilliseconds });
 
             await admin.ReloadAsync();
-            await Assertions.Expect(admin.Locator("#journal-table tbody tr").Filter(new() { HasText = phone! }).First).ToBeVisibleAsync();
+            var row = admin.Locator("#journal-table tbody tr").Filter(new() { HasText = phone! }).First;
+            await Assertions.Expect(row).ToBeVisibleAsync();
+
+            // The lead's card, from the journal row, becomes a client.
+            await row.GetByText("карточка").ClickAsync();
+            await Assertions.Expect(admin.Locator("#card-kind")).ToHaveTextAsync("Лид");
+            await admin.FillAsync("#client-name", "ООО «Новый клиент»");
+            await admin.ClickAsync("#convert");
+            await Assertions.Expect(admin.Locator("#card-kind")).ToHaveTextAsync("Клиент");
+            await Assertions.Expect(admin.Locator("h1")).ToContainTextAsync("ООО «Новый клиент»");
+            await admin.GotoAsync("/#/journal");
             // The README's picture: the journal with its calls and a popup over it.
             if (Environment.GetEnvironmentVariable("CONSOLE_SCREENSHOT") is { Length: > 0 } path)
             {
@@ -183,6 +198,10 @@ public sealed class ConsoleTests(DemoFixture demo)
             await DemoFixture.WithScreenshotOnFailureAsync(admin, nameof(Settings_save_and_show_only_the_last_four_characters_of_the_key), async () =>
             {
                 await admin.GotoAsync("/#/settings");
+                await admin.ClickAsync("#check");
+                await Assertions.Expect(admin.Locator("#check-result")).ToContainTextAsync("74993720692");
+                await Assertions.Expect(admin.Locator("#check-result")).ToContainTextAsync("Анна Смирнова (100007)");
+
                 await admin.FillAsync("#api-key", "test-key-0000-7x9q");
                 await admin.ClickAsync("#save-key");
                 await Assertions.Expect(admin.Locator("#key-state")).ToHaveTextAsync("Ключ задан: ••••7x9q");
@@ -218,6 +237,7 @@ public sealed class ConsoleTests(DemoFixture demo)
                 await admin.GotoAsync("/" + hash);
                 await Assertions.Expect(admin.Locator("h1")).ToContainTextAsync(heading);
                 await admin.WaitForLoadStateAsync(LoadState.NetworkIdle);
+                if (hash == "#/journal") (await admin.Locator("svg.chart rect").CountAsync()).Should().Be(60, "two bars a day for 30 days");
                 var overflow = await admin.EvaluateAsync<int>("document.documentElement.scrollWidth - window.innerWidth");
                 overflow.Should().BeLessThanOrEqualTo(0, $"{hash} fits {width} px without scrolling sideways");
                 (await admin.Locator("header nav").IsVisibleAsync()).Should().BeTrue();

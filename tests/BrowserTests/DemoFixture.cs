@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using TestSupport;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.Playwright;
 
@@ -30,9 +30,9 @@ public sealed class DemoFixture : IAsyncLifetime
     {
         _contentRoot = Directory.CreateTempSubdirectory("envycrm-demo-").FullName;
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(_contentRoot, (UnixFileMode)0b111_101_101);
-        var port = FreePort();
+        var port = HostBinary.FreePort();
         BaseUrl = new Uri($"http://127.0.0.1:{port}");
-        var hostDll = HostDll();
+        var hostDll = HostBinary.Dll();
         var info = new ProcessStartInfo("dotnet", [hostDll, "demo", "--urls", BaseUrl.ToString().TrimEnd('/'), "--contentRoot", _contentRoot,
             "--webroot", Path.Combine(Path.GetDirectoryName(hostDll)!, "wwwroot")])
         {
@@ -123,21 +123,6 @@ public sealed class DemoFixture : IAsyncLifetime
         catch (IOException)
         {
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static string HostDll()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "EnvyCrm.Uis.slnx"))) dir = dir.Parent;
-        var configuration = AppContext.BaseDirectory.Contains("/Release/") ? "Release" : "Debug";
-        return Path.Combine(dir!.FullName, "src", "Host", "bin", configuration, "net10.0", "EnvyCrm.Uis.Host.dll");
     }
 }
 

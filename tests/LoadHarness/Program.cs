@@ -40,14 +40,7 @@ using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer
 };
 await HostProcess.WaitUntilUpAsync(http, TimeSpan.FromSeconds(90));
 
-var created = await http.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/admin/tenants")
-{
-    Content = JsonContent.Create(new { subdomain = "load", name = "Load test" }),
-    Headers = { Authorization = new("Bearer", Tokens.Operator(key)) },
-});
-created.EnsureSuccessStatusCode();
-var link = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("notificationLink").GetString()!;
-var hook = new Uri(link).AbsolutePath;
+var hook = await HostProcess.CreateTenantAsync(http, key, "load", "Load test");
 
 var sessions = new SessionSource();
 var load = new Load(http, hook, sessions);

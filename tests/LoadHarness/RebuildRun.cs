@@ -20,13 +20,7 @@ public static class RebuildRun
         try
         {
             await HostProcess.WaitUntilUpAsync(http, TimeSpan.FromSeconds(90));
-            var created = await http.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/admin/tenants")
-            {
-                Content = JsonContent.Create(new { subdomain = "rebuild", name = "Rebuild" }),
-                Headers = { Authorization = new("Bearer", Tokens.Operator(key)) },
-            });
-            created.EnsureSuccessStatusCode();
-            var hook = new Uri((await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("notificationLink").GetString()!).AbsolutePath;
+            var hook = await HostProcess.CreateTenantAsync(http, key, "rebuild", "Rebuild");
             (await http.GetAsync($"{hook}?event=call_start&direction=in&line_number=74993720692&client_number=79161234567&call_hash=9000000000")).EnsureSuccessStatusCode();
             (await http.GetAsync($"{hook}?event=call_end&direction=in&line_number=74993720692&client_number=79161234567&call_hash=9000000000&talk_time_duration=30")).EnsureSuccessStatusCode();
 

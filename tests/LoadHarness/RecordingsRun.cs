@@ -48,13 +48,7 @@ public static class RecordingsRun
         try
         {
             await HostProcess.WaitUntilUpAsync(http, TimeSpan.FromSeconds(90));
-            var created = await http.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/admin/tenants")
-            {
-                Content = JsonContent.Create(new { subdomain = "media", name = "Recordings" }),
-                Headers = { Authorization = new("Bearer", Tokens.Operator(key)) },
-            });
-            created.EnsureSuccessStatusCode();
-            var hook = new Uri((await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("notificationLink").GetString()!).AbsolutePath;
+            var hook = await HostProcess.CreateTenantAsync(http, key, "media", "Recordings");
             var admin = Tokens.Employee(key, "media", 1, role: "admin");
 
             // Warm-up: one small recording archived end to end, so the JIT and the first connections are not counted.

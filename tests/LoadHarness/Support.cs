@@ -76,6 +76,19 @@ public sealed class HostProcess : IDisposable
         return host;
     }
 
+    /// <summary>Creates a tenant through the admin API; the path of its notification link.</summary>
+    public static async Task<string> CreateTenantAsync(HttpClient http, byte[] key, string subdomain, string name)
+    {
+        var created = await http.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/admin/tenants")
+        {
+            Content = System.Net.Http.Json.JsonContent.Create(new { subdomain, name }),
+            Headers = { Authorization = new("Bearer", Tokens.Operator(key)) },
+        });
+        created.EnsureSuccessStatusCode();
+        var link = (await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<System.Text.Json.JsonElement>(created.Content)).GetProperty("notificationLink").GetString()!;
+        return new Uri(link).AbsolutePath;
+    }
+
     public static async Task WaitUntilUpAsync(HttpClient http, TimeSpan timeout)
     {
         var clock = Stopwatch.StartNew();

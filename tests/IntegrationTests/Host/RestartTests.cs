@@ -34,11 +34,11 @@ public sealed class RestartTests
         var certificate = Path.Combine(Path.GetTempPath(), $"envycrm-media-{Guid.NewGuid():N}.pem");
         await File.WriteAllTextAsync(certificate, uis.MediaCertificate.ExportCertificatePem());
         var key = RandomNumberGenerator.GetBytes(64);
-        var port = RunCommandTests.FreePort();
+        var port = TestSupport.HostBinary.FreePort();
         var storage = Directory.CreateTempSubdirectory("envycrm-restart-recordings-").FullName;
         Process Start()
         {
-            var info = new ProcessStartInfo("dotnet", [RunCommandTests.HostDll(), "--urls", $"http://127.0.0.1:{port}"])
+            var info = new ProcessStartInfo("dotnet", [TestSupport.HostBinary.Dll(), "--urls", $"http://127.0.0.1:{port}"])
             {
                 UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
             };

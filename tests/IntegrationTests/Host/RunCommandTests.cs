@@ -1,6 +1,6 @@
 using System.Diagnostics;
+using TestSupport;
 using System.Net;
-using System.Net.Sockets;
 
 namespace IntegrationTests.Host;
 
@@ -13,8 +13,8 @@ public sealed class RunCommandTests
         var contentRoot = Directory.CreateTempSubdirectory("envycrm-run-").FullName;
         // A checkout folder is usually readable by others; CreateTempSubdirectory makes it private.
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(contentRoot, (UnixFileMode)0b111_101_101);
-        var port = FreePort();
-        var info = new ProcessStartInfo("dotnet", [HostDll(), "--urls", $"http://127.0.0.1:{port}", "--contentRoot", contentRoot])
+        var port = HostBinary.FreePort();
+        var info = new ProcessStartInfo("dotnet", [HostBinary.Dll(), "--urls", $"http://127.0.0.1:{port}", "--contentRoot", contentRoot])
         {
             UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
         };
@@ -99,20 +99,5 @@ public sealed class RunCommandTests
                 await Task.Delay(250);
             }
         }
-    }
-
-    internal static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    internal static string HostDll()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "EnvyCrm.Uis.slnx"))) dir = dir.Parent;
-        var configuration = AppContext.BaseDirectory.Contains("/Release/") ? "Release" : "Debug";
-        return Path.Combine(dir!.FullName, "src", "Host", "bin", configuration, "net10.0", "EnvyCrm.Uis.Host.dll");
     }
 }
