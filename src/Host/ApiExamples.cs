@@ -110,7 +110,18 @@ public sealed class ApiExamples : IOpenApiDocumentTransformer
             "date" => "2026-11-28",
             _ when name?.Contains("phone", StringComparison.OrdinalIgnoreCase) == true => "+79161234567",
             _ when name?.Contains("line", StringComparison.OrdinalIgnoreCase) == true => "+74993720692",
-            _ => name ?? "string",
+            _ => name?.ToLowerInvariant() switch
+            {
+                "kind" => "client",
+                "status" => "answered",
+                "direction" => "in",
+                "outcome" => "routed",
+                "reason" => "no-personal-manager",
+                "name" or "fullname" => "Анна Смирнова",
+                "source" => "incoming-call",
+                "url" => "/api/calls/0193a5c2-7b1e-7d40-9b1a-3f2d2c1e0a11/recordings/1",
+                _ => name ?? "string",
+            },
         };
     }
 }

@@ -31,16 +31,20 @@ public static class GetCallsPerDayEndpoint
         var first = today.AddDays(1 - count);
         var from = StartOf(first, zone).ToUniversalTime();
         var hours = await session.Query<CallsPerHour>().Where(h => h.Hour >= from).ToListAsync(ct);
+        return TypedResults.Ok(new CallsPerDayReport(zone.Id, Days(hours, zone, first, count)));
+    }
 
+    /// <summary>The UTC hours cut into the zone's days, <paramref name="count"/> of them from <paramref name="first"/>, zeros where nothing ended.</summary>
+    public static IReadOnlyList<CallsOfDay> Days(IEnumerable<CallsPerHour> hours, TimeZoneInfo zone, DateOnly first, int count)
+    {
         var byDay = hours
             .GroupBy(h => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(h.Hour, zone).DateTime))
             .ToDictionary(g => g.Key, g => (Answered: g.Sum(h => h.Answered), Missed: g.Sum(h => h.Missed), Unanswered: g.Sum(h => h.Unanswered)));
-        var result = Enumerable.Range(0, count).Select(i => first.AddDays(i)).Select(day =>
+        return Enumerable.Range(0, count).Select(i => first.AddDays(i)).Select(day =>
         {
             var c = byDay.GetValueOrDefault(day);
             return new CallsOfDay(day.ToString("yyyy-MM-dd"), c.Answered, c.Missed, c.Unanswered);
         }).ToList();
-        return TypedResults.Ok(new CallsPerDayReport(zone.Id, result));
     }
 
     private static DateTimeOffset StartOf(DateOnly day, TimeZoneInfo zone)
