@@ -9,6 +9,21 @@ const REASONS = {
   "manager-unavailable": "менеджер недоступен", "routing-off": "маршрутизация выключена", "no-caller-number": "номер скрыт", "deadline-exceeded": "не успели ответить",
 };
 
+// What the person who clicked can do about a refused call (the API's "mnemonic"; other refusals show the API's text).
+const CALL_REFUSALS = {
+  ip_not_whitelisted: "UIS не принимает запросы с адреса CRM: добавьте его в белый список API в настройках UIS.",
+  access_token_invalid: "UIS не принял ключ API: администратор задаёт новый в настройках.",
+  access_token_expired: "Срок ключа API истёк: администратор задаёт новый в настройках.",
+  access_token_blocked: "Ключ API заблокирован в UIS: администратор задаёт новый в настройках.",
+  employee_not_found: "UIS не знает этого сотрудника: проверьте его ID в UIS в настройках.",
+  no_active_phone_number: "У сотрудника нет активного номера в UIS.",
+  contact_in_blacklist: "Номер в чёрном списке UIS.",
+  virtual_phone_number_not_found: "Этой линии (виртуального номера) нет в UIS.",
+  limit_exceeded: "Исчерпан поминутный лимит UIS, попробуйте через минуту.",
+  "uis-timeout": "UIS не ответил вовремя; звонок мог начаться — он появится в журнале. Повторно не запрашиваем.",
+  "uis-unreachable": "Нет связи с UIS; звонок не начат, попробуйте ещё раз.",
+};
+
 // ---- session --------------------------------------------------------------------------------
 
 let token = localStorage.getItem("token");
@@ -41,7 +56,7 @@ async function api(path, { method = "GET", body } = {}) {
   if (!response.ok) {
     const detail = data?.detail ?? data?.title ?? `HTTP ${response.status}`;
     const fields = data?.errors ? " " + Object.values(data.errors).flat().join(" ") : "";
-    throw new Error(detail + fields);
+    throw Object.assign(new Error(detail + fields), { problem: data });
   }
   return data;
 }
@@ -110,7 +125,7 @@ async function callNumber(phone) {
     await api("/api/calls/outgoing", { method: "POST", body: { phone, lineNumber } });
     toast(`Звоним на ${phone}: UIS сначала звонит вам, затем клиенту`);
   } catch (error) {
-    toast(`Не удалось позвонить: ${error.message}`, true);
+    toast(`Не удалось позвонить: ${CALL_REFUSALS[error.problem?.mnemonic] ?? error.message}`, true);
   }
 }
 
@@ -206,7 +221,7 @@ async function journalPage(query) {
     h("td", { text: DIRECTION[call.direction] ?? "—" }),
     h("td", {}, phoneButton(call.clientPhone), call.clientId ? h("div", {}, h("a", { href: `#/card/${call.clientId}`, text: "карточка" })) : null),
     h("td", { text: employeeName(call.employeeId) }),
-    h("td", {}, badge(call.status), call.failureReason ? h("div", { class: "muted", text: call.failureReason }) : null),
+    h("td", {}, badge(call.status), call.failureReason ? h("div", { class: "muted", text: CALL_REFUSALS[call.failureReason] ?? call.failureReason }) : null),
     h("td", { text: seconds(call.talkSeconds) }),
     h("td", { class: "routing", text: routingText(call.routing) }),
     h("td", {}, call.recordings.map(r => player(call.id, r))))));
