@@ -201,6 +201,12 @@ public sealed class ConsoleTests(DemoFixture demo)
                 await admin.ClickAsync("#check");
                 await Assertions.Expect(admin.Locator("#check-result")).ToContainTextAsync("74993720692");
                 await Assertions.Expect(admin.Locator("#check-result")).ToContainTextAsync("Анна Смирнова (100007)");
+                await admin.ClickAsync("#import");
+                await Assertions.Expect(admin.Locator("#toast")).ToContainTextAsync("Импортировано");
+                await Eventually(async () => (await admin.Locator("#employees input.name").EvaluateAllAsync<string[]>("inputs => inputs.map(i => i.value)"))
+                    .Contains("Сергей Новиков"));
+                (await demo.GetAsync("/api/settings/employees", Admin)).EnumerateArray()
+                    .Should().Contain(e => e.GetProperty("uisEmployeeId").GetInt64() == 100009 && e.GetProperty("phones")[0].GetString() == "+79160000009");
 
                 await admin.FillAsync("#api-key", "test-key-0000-7x9q");
                 await admin.ClickAsync("#save-key");

@@ -42,6 +42,8 @@ public static class DemoMode
         var state = new SimulatorState { RingTime = TimeSpan.FromSeconds(builder.Configuration.GetValue("Demo:RingSeconds", 8.0)), TalkSeconds = 37 };
         foreach (var employee in Employees)
             state.Employees[employee.UisEmployeeId] = new SimulatedEmployee(employee.UisEmployeeId, employee.FullName, [employee.Phone.TrimStart('+')]);
+        // One UIS employee the CRM does not know yet: what the settings page's import is for.
+        state.Employees[100009] = new SimulatedEmployee(100009, "Сергей Новиков", ["79160000009"]);
         var simulator = await Simulator.StartAsync(state);
         var certificate = Path.Combine(HostPaths.DataDirectory(builder.Environment), "demo-media.pem");
         Directory.CreateDirectory(Path.GetDirectoryName(certificate)!);
