@@ -196,6 +196,36 @@ public sealed class ProjectionRebuildTests(AppFixture app)
         (await result.ReadAsJsonAsync<JsonElement>()).GetProperty("detail").GetString().Should().Contain("Projections:Daemon");
     }
 
+    [Fact]
+    public async Task Martens_projections_command_runs_through_the_host()
+    {
+        var info = new System.Diagnostics.ProcessStartInfo("dotnet", [TestSupport.HostBinary.Dll(), "projections", "list"])
+        {
+            UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
+        info.Environment["ConnectionStrings__Postgres"] = app.ConnectionString;
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using (var patience = new CancellationTokenSource(TimeSpan.FromSeconds(90)))
+        {
+            try
+            {
+                await process.WaitForExitAsync(patience.Token);
+            }
+            finally
+            {
+                if (!process.HasExited) process.Kill(entireProcessTree: true);
+            }
+        }
+
+        process.ExitCode.Should().Be(0, await errors);
+        var listed = await output;
+        foreach (var name in new[] { "CallHistoryEnt", "ClientCard", "CallsPerHour" }) listed.Should().Contain(name);
+        listed.Should().Contain("Async").And.Contain("Inline");
+    }
+
     private async Task<Scenarios.TestTenant> RecordCallsAsync(int calls)
     {
         var tenant = await app.Host.CreateTenantAsync();
