@@ -36,18 +36,21 @@ public static class UisHooks
     public static void MapUisHooks(this WebApplication app)
     {
         string[] methods = ["GET", "POST"];
-        app.MapMethods("/hook/uis/{secret}", methods, AtSecretLinkAsync);
-        app.MapMethods("/hook/uis", methods, AtRoutingUrlAsync);
+        // Created once: the factory takes a lock per CreateLogger, which the hot path need not pay.
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(LogScopes.Category);
+        app.MapMethods("/hook/uis/{secret}", methods, (string secret, HttpContext context, ITenantDirectory tenants) =>
+            AtSecretLinkAsync(secret, context, tenants, logger));
+        app.MapMethods("/hook/uis", methods, (HttpContext context, ITenantDirectory tenants, IConfiguration configuration, RoutingServices routing) =>
+            AtRoutingUrlAsync(context, tenants, configuration, routing, logger));
     }
 
-    private static async Task<IResult> AtSecretLinkAsync(string secret, HttpContext context, ITenantDirectory tenants)
+    private static async Task<IResult> AtSecretLinkAsync(string secret, HttpContext context, ITenantDirectory tenants, ILogger logger)
     {
         var arrived = Stopwatch.GetTimestamp();
         var ct = context.RequestAborted;
         if (await tenants.FindByNotificationSecretAsync(secret, ct) is not { } tenant) return TypedResults.NotFound();
         var received = await UisRequestFields.ReadAsync(context.Request, ct);
         var services = context.RequestServices;
-        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(LogScopes.Category);
         using var scope = LogScopes.ForUis(logger, tenant, received);
         services.GetRequiredService<UisTraffic>().RecordWhenAnswered(context, tenant, RoutingRequest.IsRouting(received.Fields) ? "routing" : "notification",
             received, services.GetRequiredService<TimeProvider>());
@@ -63,7 +66,7 @@ public static class UisHooks
     }
 
     private static async Task<IResult> AtRoutingUrlAsync(HttpContext context, ITenantDirectory tenants, IConfiguration configuration,
-        RoutingServices routing)
+        RoutingServices routing, ILogger logger)
     {
         var arrived = Stopwatch.GetTimestamp();
         var ct = context.RequestAborted;
@@ -76,7 +79,7 @@ public static class UisHooks
         var subdomain = host.EndsWith(baseDomain, StringComparison.Ordinal) ? host[..^baseDomain.Length] : null;
         if (string.IsNullOrEmpty(subdomain) || !await tenants.ExistsAsync(subdomain, ct))
             return TypedResults.Json(new { reason = "unknown-account" }, statusCode: 404);
-        using var scope = LogScopes.ForUis(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(LogScopes.Category), subdomain, received);
+        using var scope = LogScopes.ForUis(logger, subdomain, received);
         context.RequestServices.GetRequiredService<UisTraffic>().RecordWhenAnswered(context, subdomain, "routing", received,
             context.RequestServices.GetRequiredService<TimeProvider>());
         return await RouteIncomingCall.AnswerAsync(subdomain, bySecret: false, arrived, received, context, routing);

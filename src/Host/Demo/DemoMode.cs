@@ -70,7 +70,7 @@ public static class DemoMode
         var address = new Uri(app.Urls.First().Replace("://0.0.0.0", "://127.0.0.1").Replace("://[::]", "://127.0.0.1"));
         using var http = new HttpClient { BaseAddress = address };
         var created = await SendAsync(http, HttpMethod.Post, "/admin/tenants", TokenIssuer.ForOperator(signingKey),
-            new { subdomain = Tenant, name = "Демо-компания", timeZone = "Europe/Moscow" });
+            new { subdomain = Tenant, name = "Демо-компания", timeZone = "Europe/Moscow" }, existsAlready: true);
         var secret = created.IsSuccessStatusCode
             ? new Uri((await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("notificationLink").GetString()!).Segments[^1]
             : await ExistingSecretAsync(app.Services);
@@ -122,12 +122,14 @@ public static class DemoMode
         return (await session.LoadAsync<Integration.Tenants.Tenant>(Tenant))!.NotificationSecret;
     }
 
-    private static async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpMethod method, string url, string token, object? body = null)
+    /// <param name="existsAlready">A conflict means an earlier start made it: the caller carries on.</param>
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpMethod method, string url, string token, object? body = null,
+        bool existsAlready = false)
     {
         using var request = new HttpRequestMessage(method, url) { Content = body is null ? null : JsonContent.Create(body) };
         request.Headers.Authorization = new("Bearer", token);
         var response = await http.SendAsync(request);
-        if (!response.IsSuccessStatusCode && !(method == HttpMethod.Post && url == "/admin/tenants"))
+        if (!response.IsSuccessStatusCode && !(existsAlready && response.StatusCode == System.Net.HttpStatusCode.Conflict))
             throw new InvalidOperationException($"Demo set-up: {method} {url} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         return response;
     }
