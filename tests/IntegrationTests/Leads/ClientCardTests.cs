@@ -106,4 +106,22 @@ public sealed class ClientCardTests(AppFixture app)
         await SendAsync(b, s => s.Put.Json(new { employeeId = 5 }).ToUrl($"/api/clients/{client.Id}/personal-manager"), 404);
         (await app.Host.GetJsonAsync<Card>($"/api/clients/{client.Id}", a.EmployeeToken(3))).PersonalManager.Should().BeNull();
     }
+
+    [Fact]
+    public async Task The_phone_index_takes_new_cards_at_once_so_lookups_never_scan_a_pending_list()
+    {
+        // With GIN's default fast update, every new lead's phone sat in a pending list that each
+        // lookup scanned linearly until a vacuum: the screen pop slowed down as leads arrived.
+        await using var connection = new Npgsql.NpgsqlConnection(app.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand("""
+            select am.amname, array_to_string(c.reloptions, ',') from pg_index i
+            join pg_class c on c.oid = i.indexrelid join pg_am am on am.oid = c.relam
+            join pg_class t on t.oid = i.indrelid join pg_namespace n on n.oid = t.relnamespace
+            where n.nspname = 'envycrm' and t.relname = 'mt_doc_clientcard' and am.amname = 'gin'
+            """, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        (await reader.ReadAsync()).Should().BeTrue("the card table has a GIN index on its phones");
+        reader.GetString(1).Should().Contain("fastupdate=off");
+    }
 }
