@@ -47,6 +47,13 @@ var load = new Load(http, hook, sessions);
 if (options.Routing) return await RoutingRunAsync();
 if (options.PopupOnly)
 {
+    // A CRM in use: the account already has clients, and PostgreSQL has statistics of them (on a
+    // table that grew from nothing within the run, stale statistics sent each lookup by phone through all the account's cards).
+    if (options.ExistingClients > 0)
+    {
+        await RoutingLoad.SeedAsync(postgres.ConnectionString, "load", options.ExistingClients);
+        Console.WriteLine($"{options.ExistingClients} clients in the account before the run");
+    }
     Console.WriteLine("warming up at the screen-pop rate…");
     // Long enough for tiered JIT and Wolverine's code generation to settle: measure the steady state.
     await load.FixedRateAsync(options.PopupRate, TimeSpan.FromSeconds(20));

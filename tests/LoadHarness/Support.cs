@@ -10,7 +10,7 @@ using Npgsql;
 namespace LoadHarness;
 
 public sealed record HarnessOptions(int Seconds, int Concurrency, int[] Rates, int PopupRate, int Port, bool Durable, bool PopupOnly, bool FlatOnly,
-    bool Routing, int Clients, int RoutingRate, bool Recordings, int RebuildEvents)
+    bool Routing, int Clients, int RoutingRate, bool Recordings, int RebuildEvents, int ExistingClients)
 {
     public static HarnessOptions Parse(string[] args)
     {
@@ -24,7 +24,8 @@ public sealed record HarnessOptions(int Seconds, int Concurrency, int[] Rates, i
         var routingRate = Math.Clamp(int.Parse(Value("--routing-rate") ?? "500", CultureInfo.InvariantCulture), 1, 5000);
         return new(seconds, concurrency, rates, popupRate, port, !args.Contains("--no-fsync"), args.Contains("--popup-only"), args.Contains("--flat-only"),
             args.Contains("--routing"), clients, routingRate, args.Contains("--recordings"),
-            args.Contains("--rebuild") ? Math.Clamp(int.Parse(Value("--events") ?? "1000000", CultureInfo.InvariantCulture), 2, 20_000_000) : 0);
+            args.Contains("--rebuild") ? Math.Clamp(int.Parse(Value("--events") ?? "1000000", CultureInfo.InvariantCulture), 2, 20_000_000) : 0,
+            Math.Clamp(int.Parse(Value("--existing-clients") ?? "100000", CultureInfo.InvariantCulture), 0, 9_999_999));
     }
 }
 
