@@ -16,7 +16,9 @@ public sealed class SessionSource
           $"&call_hash={session}&direction=%22in%22&talk_time_duration={session % 90}&record_links=null";
 }
 
-public sealed record LoadResult(string Name, int Ok, int Failed, TimeSpan Elapsed, double[] LatenciesMs)
+/// <param name="SentLateMs">Open loop only: how long after its due moment each request was handed to the HTTP client (the harness's own lateness), sorted.</param>
+/// <param name="FromSendMs">Open loop only: each answer's latency counted from that hand-over instead of the due moment, sorted.</param>
+public sealed record LoadResult(string Name, int Ok, int Failed, TimeSpan Elapsed, double[] LatenciesMs, double[]? SentLateMs = null, double[]? FromSendMs = null)
 {
     public double Throughput => Ok / Elapsed.TotalSeconds;
 
@@ -32,7 +34,11 @@ public sealed record LoadResult(string Name, int Ok, int Failed, TimeSpan Elapse
 
     public string Describe(string name, string unit = "notifications") => string.Create(CultureInfo.InvariantCulture,
         $"{name}: {Throughput:F0} {unit}/s ({Ok} ok, {Failed} failed in {Elapsed.TotalSeconds:F1} s), " +
-        $"p50 {Percentile(50):F1} ms, p99 {Percentile(99):F1} ms, p99.9 {Percentile(99.9):F1} ms, max {LatenciesMs.LastOrDefault():F1} ms");
+        $"p50 {Percentile(50):F1} ms, p99 {Percentile(99):F1} ms, p99.9 {Percentile(99.9):F1} ms, max {LatenciesMs.LastOrDefault():F1} ms") + DescribeSend();
+
+    private string DescribeSend() => SentLateMs is null || FromSendMs is null ? "" : string.Create(CultureInfo.InvariantCulture,
+        $"; sent late p50 {Percentile(SentLateMs, 50):F2} ms, p99 {Percentile(SentLateMs, 99):F2} ms; " +
+        $"from the send p50 {Percentile(FromSendMs, 50):F1} ms, p99 {Percentile(FromSendMs, 99):F1} ms, p99.9 {Percentile(FromSendMs, 99.9):F1} ms");
 }
 
 public sealed class Load(HttpClient http, string hook, SessionSource sessions)
@@ -100,37 +106,89 @@ public sealed class Load(HttpClient http, string hook, SessionSource sessions)
     }
 }
 
-public static class OpenLoop
+public static partial class OpenLoop
 {
     /// <summary>
     /// Requests leave on a fixed schedule whatever the answers do, and latency counts from the
     /// scheduled moment, so a stall shows in the percentiles (no coordinated omission).
     /// <paramref name="schedule"/> is told the request's number and due <see cref="Stopwatch"/> timestamp, and gives what sends it.
+    /// A thread of its own sleeps until each due moment (to ~0.1 ms, without spinning on the shared
+    /// cores) and hands the request to the HTTP client itself: a timer and a thread-pool hop made
+    /// the harness 1–5 ms late, which counted against the service.
     /// </summary>
-    public static async Task<LoadResult> RunAsync(int perSecond, TimeSpan duration, Func<int, long, Func<Task<bool>>> schedule)
+    public static Task<LoadResult> RunAsync(int perSecond, TimeSpan duration, Func<int, long, Func<Task<bool>>> schedule)
+    {
+        var result = new TaskCompletionSource<LoadResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var dispatcher = new Thread(() =>
+        {
+            try
+            {
+                result.SetResult(Dispatch(perSecond, duration, schedule).GetAwaiter().GetResult());
+            }
+            catch (Exception e)
+            {
+                result.SetException(e);
+            }
+        }) { IsBackground = true, Name = "open-loop dispatcher" };
+        dispatcher.Start();
+        return result.Task;
+    }
+
+    private static Task<LoadResult> Dispatch(int perSecond, TimeSpan duration, Func<int, long, Func<Task<bool>>> schedule)
     {
         var total = (int)(perSecond * duration.TotalSeconds);
         var latencies = new double[total];
+        var sentLate = new double[total];
+        var fromSend = new double[total];
         var ok = new bool[total];
-        var clockStarted = Stopwatch.GetTimestamp();
-        var clock = Stopwatch.StartNew();
-        var inFlight = new List<Task>(total);
+        var started = Stopwatch.GetTimestamp();
+        var inFlight = new Task[total];
         for (var i = 0; i < total; i++)
         {
-            var due = TimeSpan.FromSeconds((double)i / perSecond);
-            var wait = due - clock.Elapsed;
-            if (wait > TimeSpan.FromMilliseconds(1)) await Task.Delay(wait);
-            var send = schedule(i, clockStarted + (long)(due.TotalSeconds * Stopwatch.Frequency));
-            var index = i;
-            inFlight.Add(Task.Run(async () =>
-            {
-                ok[index] = await send();
-                latencies[index] = (clock.Elapsed - due).TotalMilliseconds;
-            }));
+            var due = started + (long)((double)i / perSecond * Stopwatch.Frequency);
+            SleepUntil(due);
+            var send = schedule(i, due);
+            inFlight[i] = SendAsync(i, due, send);
         }
-        await Task.WhenAll(inFlight);
-        var elapsed = clock.Elapsed;
-        var good = latencies.Where((_, i) => ok[i]).Order().ToArray();
-        return new LoadResult("rate", good.Length, total - good.Length, elapsed, good);
+        return Task.WhenAll(inFlight).ContinueWith(_ =>
+        {
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            double[] Good(double[] values) => values.Where((_, i) => ok[i]).Order().ToArray();
+            return new LoadResult("rate", ok.Count(o => o), total - ok.Count(o => o), elapsed, Good(latencies), Good(sentLate), Good(fromSend));
+        }, TaskScheduler.Default);
+
+        // Runs on the dispatcher up to the request's first wait, so it is on the wire before the next one is due.
+        async Task SendAsync(int index, long due, Func<Task<bool>> send)
+        {
+            var sent = Stopwatch.GetTimestamp();
+            ok[index] = await send();
+            var answered = Stopwatch.GetTimestamp();
+            latencies[index] = Stopwatch.GetElapsedTime(due, answered).TotalMilliseconds;
+            sentLate[index] = Stopwatch.GetElapsedTime(due, sent).TotalMilliseconds;
+            fromSend[index] = Stopwatch.GetElapsedTime(sent, answered).TotalMilliseconds;
+        }
+    }
+
+    private struct Timespec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "clock_nanosleep")]
+    private static extern int ClockNanosleep(int clock, int flags, ref Timespec request, IntPtr remaining);
+
+    /// <summary>Sleeps until a <see cref="Stopwatch"/> timestamp: on Linux its clock is CLOCK_MONOTONIC in nanoseconds.</summary>
+    private static void SleepUntil(long timestamp)
+    {
+        const int clockMonotonic = 1, absolute = 1;
+        if (!OperatingSystem.IsLinux() || Stopwatch.Frequency != 1_000_000_000)
+        {
+            var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), timestamp);
+            if (wait > TimeSpan.Zero) Thread.Sleep(wait);
+            return;
+        }
+        var until = new Timespec { Seconds = timestamp / 1_000_000_000, Nanoseconds = timestamp % 1_000_000_000 };
+        while (ClockNanosleep(clockMonotonic, absolute, ref until, IntPtr.Zero) == 4) { } // EINTR: sleep on
     }
 }
