@@ -20,6 +20,9 @@ public sealed class AppFixture : IAsyncLifetime
     public IAlbaHost Host { get; private set; } = null!;
     public IDocumentStore Store => Host.Services.GetRequiredService<IDocumentStore>();
     public string ConnectionString => _postgres!.ConnectionString;
+
+    /// <summary>New cards of one account after which the card table's statistics are taken again.</summary>
+    public const int CardsBeforeAnalyse = 10;
     public CapturedLogs Logs { get; } = new();
     /// <summary>UIS's Call API and Data API, on loopback; the host is pointed at it.</summary>
     public UisSimulator.Simulator Uis { get; private set; } = null!;
@@ -51,6 +54,8 @@ public sealed class AppFixture : IAsyncLifetime
         Environment.SetEnvironmentVariable("ReverseProxy__KnownProxies__0", KnownProxy);
         Environment.SetEnvironmentVariable("Projections__Daemon", "Solo");
         Environment.SetEnvironmentVariable("Projections__LagSeconds", "0.2");
+        Environment.SetEnvironmentVariable("Leads__StatisticsCheckSeconds", "0.5");
+        Environment.SetEnvironmentVariable("Leads__AnalyzeAfterNewCards", CardsBeforeAnalyse.ToString());
         Host = await AlbaHost.For<Program>(builder =>
         {
             builder.UseSetting("environment", "Testing");

@@ -124,4 +124,26 @@ public sealed class ClientCardTests(AppFixture app)
         (await reader.ReadAsync()).Should().BeTrue("the card table has a GIN index on its phones");
         reader.GetString(1).Should().Contain("fastupdate=off");
     }
+
+    [Fact]
+    public async Task The_card_tables_statistics_are_taken_again_when_an_accounts_cards_grow_fast()
+    {
+        // Statistics from when the account had few cards make the planner read all its cards on every lookup by phone.
+        await using var connection = new Npgsql.NpgsqlConnection(app.ConnectionString);
+        await connection.OpenAsync();
+        async Task<DateTime> LastAnalysedAsync()
+        {
+            await using var command = new Npgsql.NpgsqlCommand(
+                "select coalesce(last_analyze, '-infinity') from pg_stat_user_tables where schemaname = 'envycrm' and relname = 'mt_doc_clientcard'", connection);
+            return (DateTime)(await command.ExecuteScalarAsync())!;
+        }
+        var tenant = await app.Host.CreateTenantAsync();
+        await RegisterAsync(tenant, "Первый", ["+79031000000"]);
+        await Task.Delay(TimeSpan.FromSeconds(1.5)); // a check has seen the account with its one card
+        var before = await LastAnalysedAsync();
+
+        for (var i = 1; i <= AppFixture.CardsBeforeAnalyse; i++) await RegisterAsync(tenant, $"Клиент {i}", [$"+790310{i:D5}"]);
+
+        await Eventually.Async(LastAnalysedAsync, analysed => analysed > before, TimeSpan.FromSeconds(20));
+    }
 }

@@ -30,6 +30,7 @@ public static class LeadsModule
         services.AddSingleton<CardIndex>();
         services.AddSingleton<CardIndexHost>().AddHostedService(s => s.GetRequiredService<CardIndexHost>());
         services.AddSingleton<CardChanges>();
+        services.AddHostedService<CardTableStatistics>();
         services.ConfigureMarten((provider, options) => options.Listeners.Add(provider.GetRequiredService<CardChanges>()));
         return services.AddSingleton<IManagerLookup, ManagerLookup>();
     }

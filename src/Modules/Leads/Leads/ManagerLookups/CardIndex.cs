@@ -50,6 +50,8 @@ public sealed class CardIndex
 
     public int Count => _tenants.Values.Sum(t => { lock (t) return t.ById.Count; });
 
+    public Dictionary<string, int> CountsByTenant() => _tenants.ToDictionary(t => t.Key, t => { lock (t.Value) return t.Value.ById.Count; });
+
     /// <summary>The cards holding the number (E.164).</summary>
     public IReadOnlyList<IndexedCard> Find(string tenant, string phone)
     {
