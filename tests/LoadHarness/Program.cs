@@ -119,6 +119,8 @@ async Task<int> RoutingRunAsync()
         $"floor: offered {options.RoutingRate}/s to the routing URL with another event (404 before any routing work)", "requests");
     Console.WriteLine("  answers: " + routing.TakeAnswers());
 
+    await BareFloorAsync(options.RoutingRate);
+
     var notifications = Task.Run(() => load.FixedRateAsync(options.RoutingRate, TimeSpan.FromSeconds(options.Seconds)));
     await Measured(() => routing.FixedRateAsync(options.RoutingRate, TimeSpan.FromSeconds(options.Seconds)),
         $"routing beside notifications: offered {options.RoutingRate}/s of each; routing", "routing requests");
@@ -140,6 +142,46 @@ async Task<LoadResult> Measured(Func<Task<LoadResult>> run, string name, string 
     Console.WriteLine(result.Describe(name, unit) +
         $"; CPU: host {Share(host.Process.TotalProcessorTime - hostBefore):P0}, load generator {Share(self.TotalProcessorTime - selfBefore):P0} (of one core)");
     return result;
+}
+
+// Control for the floor: the same open loop against a bare ASP.NET Core app in a process of its own
+// (the UIS simulator, answering 404 to an unknown path): what the machine, Kestrel and the load generator cost without any of the service.
+async Task BareFloorAsync(int perSecond)
+{
+    var simulatorDll = Path.Combine(repo, "src/UisSimulator/bin/Release/net10.0/UisSimulator.dll");
+    var barePort = port + 1;
+    using var bare = Process.Start(new ProcessStartInfo("dotnet", [simulatorDll, "--port", barePort.ToString(CultureInfo.InvariantCulture)])
+    {
+        UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
+    })!;
+    bare.OutputDataReceived += (_, _) => { };
+    bare.ErrorDataReceived += (_, _) => { };
+    bare.BeginOutputReadLine();
+    bare.BeginErrorReadLine();
+    try
+    {
+        using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512 }) { BaseAddress = new Uri($"http://127.0.0.1:{barePort}") };
+        await HostProcess.WaitUntilUpAsync(client, TimeSpan.FromSeconds(60));
+        Func<Task<bool>> Probe() => async () =>
+        {
+            try
+            {
+                using var response = await client.GetAsync("/hook/uis/probe");
+                return (int)response.StatusCode == 404;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                return false;
+            }
+        };
+        await OpenLoop.RunAsync(perSecond, TimeSpan.FromSeconds(10), (_, _) => Probe());
+        await Measured(() => OpenLoop.RunAsync(perSecond, TimeSpan.FromSeconds(options.Seconds), (_, _) => Probe()),
+            $"bare floor: offered {perSecond}/s to a bare ASP.NET Core app answering 404 (the UIS simulator; the service idle)", "requests");
+    }
+    finally
+    {
+        bare.Kill(entireProcessTree: true);
+    }
 }
 
 static string RepoRoot()
