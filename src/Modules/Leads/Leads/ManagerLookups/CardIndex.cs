@@ -151,7 +151,10 @@ public sealed class CardIndex
 
     private const string Select =
         "select tenant_id, id, data ->> 'Kind', data ->> 'FirstContactAt', data ->> 'PersonalManagerId', data -> 'Phones', mt_last_modified " +
-        "from envycrm.mt_doc_clientcard";
+        "from " + CardTable;
+
+    /// <summary>Marten's table of <see cref="ClientCards.ClientCard"/>.</summary>
+    public const string CardTable = "envycrm.mt_doc_clientcard";
 
     /// <summary>Reads every card of every tenant (start-up).</summary>
     public async Task FillAsync(NpgsqlDataSource database, CancellationToken ct)

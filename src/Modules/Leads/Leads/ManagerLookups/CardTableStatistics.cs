@@ -17,8 +17,6 @@ namespace Leads.ManagerLookups;
 /// </summary>
 public sealed class CardTableStatistics(CardIndex index, IConfiguration configuration, ILogger<CardTableStatistics> logger) : BackgroundService
 {
-    public const string Table = "envycrm.mt_doc_clientcard";
-
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
         var minimumGrowth = configuration.GetValue("Leads:AnalyzeAfterNewCards", 500);
@@ -48,7 +46,7 @@ public sealed class CardTableStatistics(CardIndex index, IConfiguration configur
     {
         await using var connection = new NpgsqlConnection(PostgresConnectionString.Tuned(configuration.GetConnectionString("Postgres")!));
         await connection.OpenAsync(ct);
-        await using var analyse = new NpgsqlCommand($"analyze {Table}", connection) { CommandTimeout = 300 };
+        await using var analyse = new NpgsqlCommand($"analyze {CardIndex.CardTable}", connection) { CommandTimeout = 300 };
         await analyse.ExecuteNonQueryAsync(ct);
         logger.LogInformation("Analysed the card table: an account's cards grew fast");
     }
