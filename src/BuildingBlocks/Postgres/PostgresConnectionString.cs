@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 
 namespace BuildingBlocks.Postgres;
@@ -15,5 +18,15 @@ public static class PostgresConnectionString
         if (!connectionString.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase)) builder.NoResetOnClose = true;
         if (builder.MaxAutoPrepare == 0) builder.MaxAutoPrepare = 64;
         return builder.ConnectionString;
+    }
+
+    /// <summary>
+    /// One pool of connections for the service's own SQL beside Marten's (the card index, the card
+    /// table's statistics, projection rebuilds), from <c>ConnectionStrings:Postgres</c>.
+    /// </summary>
+    public static IServiceCollection AddServiceDatabase(this IServiceCollection services)
+    {
+        services.TryAddSingleton(s => NpgsqlDataSource.Create(Tuned(s.GetRequiredService<IConfiguration>().GetConnectionString("Postgres")!)));
+        return services;
     }
 }

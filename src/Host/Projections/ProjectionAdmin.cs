@@ -1,3 +1,4 @@
+using BuildingBlocks.Postgres;
 using BuildingBlocks.Tenancy;
 using BuildingBlocks.Telemetry;
 using JasperFx.Events.Projections;
@@ -26,7 +27,7 @@ public sealed record ProjectionList(DaemonView Daemon, IReadOnlyList<ProjectionV
 public static class ProjectionAdmin
 {
     public static void AddProjectionAdmin(this IServiceCollection services) =>
-        services.AddSingleton<ProjectionRebuilds>().AddHostedService<ProjectionLagMonitor>();
+        services.AddServiceDatabase().AddSingleton<ProjectionRebuilds>().AddHostedService<ProjectionLagMonitor>();
 
     public static void ConfigureMarten(StoreOptions options) => options.Schema.For<ProjectionRebuild>().SingleTenanted();
 

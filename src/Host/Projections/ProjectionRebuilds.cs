@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using BuildingBlocks.Postgres;
 using JasperFx.Events;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
@@ -16,8 +15,8 @@ namespace Host.Projections;
 /// asynchronous projection held still meanwhile. Only the node that runs the daemon rebuilds.
 /// </summary>
 public sealed class ProjectionRebuilds(
-    IDocumentStore store, IServiceProvider services, IConfiguration configuration, TimeProvider clock,
-    IHostApplicationLifetime lifetime, ILogger<ProjectionRebuilds> logger) : IAsyncDisposable
+    IDocumentStore store, NpgsqlDataSource database, IServiceProvider services, IConfiguration configuration, TimeProvider clock,
+    IHostApplicationLifetime lifetime, ILogger<ProjectionRebuilds> logger)
 {
     private const int PageSize = 2000;
     private const int CatchUpPasses = 10;
@@ -25,8 +24,6 @@ public sealed class ProjectionRebuilds(
     private static readonly TimeSpan SaveEvery = TimeSpan.FromSeconds(1);
 
     private readonly ConcurrentDictionary<string, Guid> _running = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Lazy<NpgsqlDataSource> _database = new(() =>
-        NpgsqlDataSource.Create(PostgresConnectionString.Tuned(configuration.GetConnectionString("Postgres")!)));
 
     private StoreOptions Options => (StoreOptions)store.Options;
     private string EventsTable => $"{Options.Events.DatabaseSchemaName}.mt_events";
@@ -241,13 +238,13 @@ public sealed class ProjectionRebuilds(
 
     public async Task<long> LastSequenceAsync(CancellationToken ct)
     {
-        await using var command = _database.Value.CreateCommand($"select coalesce(max(seq_id), 0) from {EventsTable}");
+        await using var command = database.CreateCommand($"select coalesce(max(seq_id), 0) from {EventsTable}");
         return (long)(await command.ExecuteScalarAsync(ct))!;
     }
 
     private async Task<long> CountEventsAsync(string tenant, long ceiling, CancellationToken ct)
     {
-        await using var command = _database.Value.CreateCommand($"select count(*) from {EventsTable} where tenant_id = $1 and seq_id <= $2");
+        await using var command = database.CreateCommand($"select count(*) from {EventsTable} where tenant_id = $1 and seq_id <= $2");
         command.Parameters.AddWithValue(tenant);
         command.Parameters.AddWithValue(ceiling);
         return (long)(await command.ExecuteScalarAsync(ct))!;
@@ -256,7 +253,7 @@ public sealed class ProjectionRebuilds(
     /// <summary>Streams with an event after <paramref name="after"/> and one at or before <paramref name="until"/>, with their last version.</summary>
     private async Task<List<(string Tenant, Guid StreamId, long Version)>> StreamsWrittenAsync(long after, long until, string? tenant, CancellationToken ct)
     {
-        await using var command = _database.Value.CreateCommand(
+        await using var command = database.CreateCommand(
             $"select tenant_id, stream_id, max(version) from {EventsTable} where seq_id > $1 and ($3::text is null or tenant_id = $3) " +
             $"group by tenant_id, stream_id having min(seq_id) <= $2");
         command.Parameters.AddWithValue(after);
@@ -293,11 +290,6 @@ public sealed class ProjectionRebuilds(
         await using var session = store.LightweightSession();
         session.Store(rebuild);
         await session.SaveChangesAsync(ct);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_database.IsValueCreated) await _database.Value.DisposeAsync();
     }
 
     /// <summary>The daemon's progress through the projection's shards while it rebuilds.</summary>

@@ -1,3 +1,4 @@
+using BuildingBlocks.Postgres;
 using JasperFx.Events.Projections;
 using Leads.CallLinking;
 using Leads.ClientCards;
@@ -27,6 +28,7 @@ public static class LeadsModule
 
     public static IServiceCollection AddLeadsModule(this IServiceCollection services)
     {
+        services.AddServiceDatabase();
         services.AddSingleton<CardIndex>();
         services.AddSingleton<CardIndexHost>().AddHostedService(s => s.GetRequiredService<CardIndexHost>());
         services.AddSingleton<CardChanges>();

@@ -11,16 +11,13 @@ namespace Leads.ManagerLookups;
 /// Fills the card index at start-up and applies the card changes other nodes announce. It listens
 /// before it reads, so nothing committed meanwhile is missed (a later read of a card wins).
 /// </summary>
-public sealed class CardIndexHost(CardIndex index, IConfiguration configuration, ILogger<CardIndexHost> logger) : BackgroundService
+public sealed class CardIndexHost(CardIndex index, NpgsqlDataSource database, IConfiguration configuration, ILogger<CardIndexHost> logger) : BackgroundService
 {
-    private readonly Lazy<NpgsqlDataSource> _database = new(() =>
-        NpgsqlDataSource.Create(PostgresConnectionString.Tuned(configuration.GetConnectionString("Postgres")!)));
-
     /// <summary>This node, named in the changes it announces, so that it does not read them a second time when it hears them.</summary>
     public Guid Node { get; } = Guid.NewGuid();
 
     public Task RefreshAsync(CardChanges.Changed changed, CancellationToken ct) =>
-        index.RefreshAsync(_database.Value, changed.Tenant, changed.Ids, ct);
+        index.RefreshAsync(database, changed.Tenant, changed.Ids, ct);
 
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
@@ -34,7 +31,7 @@ public sealed class CardIndexHost(CardIndex index, IConfiguration configuration,
             {
                 var clock = System.Diagnostics.Stopwatch.StartNew();
                 var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
-                await index.FillAsync(_database.Value, stopping);
+                await index.FillAsync(database, stopping);
                 index.MarkReady();
                 // Once per start: what the index costs in memory is worth a full collection to know.
                 var heapGrowth = (GC.GetTotalMemory(forceFullCollection: true) - heapBefore) / (1024 * 1024);
@@ -56,11 +53,5 @@ public sealed class CardIndexHost(CardIndex index, IConfiguration configuration,
         _ = RefreshAsync(changed, CancellationToken.None).ContinueWith(
             t => logger.LogWarning(t.Exception, "Refreshing {Count} cards of {Tenant} failed", changed.Ids.Length, changed.Tenant),
             TaskContinuationOptions.OnlyOnFaulted);
-    }
-
-    public override void Dispose()
-    {
-        if (_database.IsValueCreated) _database.Value.Dispose();
-        base.Dispose();
     }
 }

@@ -1,4 +1,3 @@
-using BuildingBlocks.Postgres;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -15,7 +14,7 @@ namespace Leads.ManagerLookups;
 /// this analyses the card table as soon as one account's cards grew by a fifth since the last look
 /// (and by at least <c>Leads:AnalyzeAfterNewCards</c>), checked every <c>Leads:StatisticsCheckSeconds</c>.
 /// </summary>
-public sealed class CardTableStatistics(CardIndex index, IConfiguration configuration, ILogger<CardTableStatistics> logger) : BackgroundService
+public sealed class CardTableStatistics(CardIndex index, NpgsqlDataSource database, IConfiguration configuration, ILogger<CardTableStatistics> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
@@ -44,9 +43,8 @@ public sealed class CardTableStatistics(CardIndex index, IConfiguration configur
 
     private async Task AnalyseAsync(CancellationToken ct)
     {
-        await using var connection = new NpgsqlConnection(PostgresConnectionString.Tuned(configuration.GetConnectionString("Postgres")!));
-        await connection.OpenAsync(ct);
-        await using var analyse = new NpgsqlCommand($"analyze {CardIndex.CardTable}", connection) { CommandTimeout = 300 };
+        await using var analyse = database.CreateCommand($"analyze {CardIndex.CardTable}");
+        analyse.CommandTimeout = 300;
         await analyse.ExecuteNonQueryAsync(ct);
         logger.LogInformation("Analysed the card table: an account's cards grew fast");
     }
