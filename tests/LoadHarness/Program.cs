@@ -9,6 +9,7 @@ using LoadHarness;
 // Replays unique UIS notifications against a Release host on 127.0.0.1, flat out and at a fixed
 // offered rate, beside a pgbench baseline on the same PostgreSQL. Bounded in time; loopback only.
 var options = HarnessOptions.Parse(args);
+OwnPriority.Apply(options.PlainHarness);
 var repo = RepoRoot();
 var hostDll = Path.Combine(repo, "src/Host/bin/Release/net10.0/EnvyCrm.Uis.Host.dll");
 if (!File.Exists(hostDll))
@@ -20,7 +21,9 @@ if (!File.Exists(hostDll))
 await using var postgres = await LocalPostgres.StartAsync(
     Path.Combine(Path.GetTempPath(), $"envycrm-load-{Guid.NewGuid():N}"), throwaway: true, durable: options.Durable);
 Console.WriteLine($"# Load run {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, " +
-    (options.Durable ? "PostgreSQL durable (fsync on)" : "PostgreSQL with fsync OFF (diagnosis only)"));
+    (options.Durable ? "PostgreSQL durable (fsync on)" : "PostgreSQL with fsync OFF (diagnosis only)") +
+    (options.PlainHarness ? ", plain harness" : ", harness answers inline, dispatcher at nice -10 when root") +
+    (Environment.GetEnvironmentVariable("Server__InlineScheduling") is { } inline ? $", host Server:InlineScheduling={inline}" : ""));
 
 if (options.RebuildEvents > 0) return await RebuildRun.RunAsync(hostDll, postgres, RandomNumberGenerator.GetBytes(64), options.Port, options.RebuildEvents);
 if (options.Recordings) return await RecordingsRun.RunAsync(hostDll, postgres, RandomNumberGenerator.GetBytes(64), options.Port);
@@ -110,16 +113,20 @@ async Task<int> RoutingRunAsync()
     await Task.WhenAll(routing.FixedRateAsync(options.RoutingRate, TimeSpan.FromSeconds(20)), load.FixedRateAsync(options.RoutingRate, TimeSpan.FromSeconds(20)));
     routing.TakeAnswers();
     await Backlog.DrainedAsync(postgres.ConnectionString, TimeSpan.FromSeconds(120));
+    await Settled();
 
     await Measured(() => routing.FixedRateAsync(options.RoutingRate, TimeSpan.FromSeconds(options.Seconds)),
         $"routing alone: offered {options.RoutingRate}/s", "routing requests");
     Console.WriteLine("  answers: " + routing.TakeAnswers());
 
+    await Settled();
     await Measured(() => routing.FloorAsync(options.RoutingRate, TimeSpan.FromSeconds(options.Seconds)),
         $"floor: offered {options.RoutingRate}/s to the routing URL with another event (404 before any routing work)", "requests");
     Console.WriteLine("  answers: " + routing.TakeAnswers());
 
+    await Settled();
     await BareFloorAsync(options.RoutingRate);
+    await Settled();
 
     var notifications = Task.Run(() => load.FixedRateAsync(options.RoutingRate, TimeSpan.FromSeconds(options.Seconds)));
     await Measured(() => routing.FixedRateAsync(options.RoutingRate, TimeSpan.FromSeconds(options.Seconds)),
@@ -131,16 +138,26 @@ async Task<int> RoutingRunAsync()
     return 0;
 }
 
-async Task<LoadResult> Measured(Func<Task<LoadResult>> run, string name, string unit = "notifications")
+// Each phase starts from a quiet host and database, not in what the previous phase left running.
+async Task Settled() => Console.WriteLine($"  (host and PostgreSQL quiet after {(await CpuTime.SettledAsync(host.Process, TimeSpan.FromSeconds(60))).TotalSeconds:F1} s)");
+
+async Task<LoadResult> Measured(Func<Task<LoadResult>> run, string name, string unit = "notifications", Process? server = null)
 {
+    server ??= host.Process;
     var self = Process.GetCurrentProcess();
-    var (hostBefore, selfBefore) = (host.Process.TotalProcessorTime, self.TotalProcessorTime);
+    var switchesBefore = ContextSwitches.Of(server);
+    var (hostBefore, selfBefore, postgresBefore) = (host.Process.TotalProcessorTime, self.TotalProcessorTime, CpuTime.Postgres());
+    var gcBefore = await GcReading.ReadAsync(http);
     var result = await run();
+    var gcAfter = await GcReading.ReadAsync(http);
+    var switches = ContextSwitches.Of(server) - switchesBefore;
     self.Refresh();
     host.Process.Refresh();
     double Share(TimeSpan used) => used.TotalSeconds / result.Elapsed.TotalSeconds;
     Console.WriteLine(result.Describe(name, unit) +
-        $"; CPU: host {Share(host.Process.TotalProcessorTime - hostBefore):P0}, load generator {Share(self.TotalProcessorTime - selfBefore):P0} (of one core)");
+        $"; CPU: host {Share(host.Process.TotalProcessorTime - hostBefore):P0}, PostgreSQL {Share(CpuTime.Postgres() - postgresBefore):P0}, load generator {Share(self.TotalProcessorTime - selfBefore):P0} (of one core)" +
+        (gcBefore is not null && gcAfter is not null ? "; " + gcAfter.Since(gcBefore, result.Ok + result.Failed) : "") +
+        string.Create(CultureInfo.InvariantCulture, $"; {(double)switches / Math.Max(1, result.Ok + result.Failed):F1} context switches per request in the {(server == host.Process ? "host" : "bare app")}"));
     return result;
 }
 
@@ -150,10 +167,10 @@ async Task BareFloorAsync(int perSecond)
 {
     var simulatorDll = Path.Combine(repo, "src/UisSimulator/bin/Release/net10.0/UisSimulator.dll");
     var barePort = port + 1;
-    using var bare = Process.Start(new ProcessStartInfo("dotnet", [simulatorDll, "--port", barePort.ToString(CultureInfo.InvariantCulture)])
+    using var bare = Process.Start(OwnPriority.ForChild(new ProcessStartInfo("dotnet", [simulatorDll, "--port", barePort.ToString(CultureInfo.InvariantCulture)])
     {
         UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
-    })!;
+    }))!;
     bare.OutputDataReceived += (_, _) => { };
     bare.ErrorDataReceived += (_, _) => { };
     bare.BeginOutputReadLine();
@@ -176,7 +193,7 @@ async Task BareFloorAsync(int perSecond)
         };
         await OpenLoop.RunAsync(perSecond, TimeSpan.FromSeconds(10), (_, _) => Probe());
         await Measured(() => OpenLoop.RunAsync(perSecond, TimeSpan.FromSeconds(options.Seconds), (_, _) => Probe()),
-            $"bare floor: offered {perSecond}/s to a bare ASP.NET Core app answering 404 (the UIS simulator; the service idle)", "requests");
+            $"bare floor: offered {perSecond}/s to a bare ASP.NET Core app answering 404 (the UIS simulator; the service idle)", "requests", bare);
     }
     finally
     {

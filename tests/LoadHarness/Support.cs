@@ -10,7 +10,7 @@ using Npgsql;
 namespace LoadHarness;
 
 public sealed record HarnessOptions(int Seconds, int Concurrency, int[] Rates, int PopupRate, int Port, bool Durable, bool PopupOnly, bool FlatOnly,
-    bool Routing, int Clients, int RoutingRate, bool Recordings, int RebuildEvents, int ExistingClients)
+    bool Routing, int Clients, int RoutingRate, bool Recordings, int RebuildEvents, int ExistingClients, bool PlainHarness)
 {
     public static HarnessOptions Parse(string[] args)
     {
@@ -25,7 +25,8 @@ public sealed record HarnessOptions(int Seconds, int Concurrency, int[] Rates, i
         return new(seconds, concurrency, rates, popupRate, port, !args.Contains("--no-fsync"), args.Contains("--popup-only"), args.Contains("--flat-only"),
             args.Contains("--routing"), clients, routingRate, args.Contains("--recordings"),
             args.Contains("--rebuild") ? Math.Clamp(int.Parse(Value("--events") ?? "1000000", CultureInfo.InvariantCulture), 2, 20_000_000) : 0,
-            Math.Clamp(int.Parse(Value("--existing-clients") ?? "100000", CultureInfo.InvariantCulture), 0, 9_999_999));
+            Math.Clamp(int.Parse(Value("--existing-clients") ?? "100000", CultureInfo.InvariantCulture), 0, 9_999_999),
+            args.Contains("--plain-harness"));
     }
 }
 
@@ -58,11 +59,11 @@ public sealed class HostProcess : IDisposable
 
     public static HostProcess Start(string dll, string connectionString, byte[] key, int port, IReadOnlyDictionary<string, string>? settings = null)
     {
-        var info = new ProcessStartInfo("dotnet", [dll, "--urls", $"http://127.0.0.1:{port}"])
+        var info = OwnPriority.ForChild(new ProcessStartInfo("dotnet", [dll, "--urls", $"http://127.0.0.1:{port}"])
         {
             UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
             WorkingDirectory = Path.GetDirectoryName(dll)!,
-        };
+        });
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         info.Environment["ConnectionStrings__Postgres"] = connectionString;
         info.Environment["Auth__SigningKey"] = Convert.ToBase64String(key);
@@ -177,5 +178,117 @@ public static class Backlog
         await using var pending = new NpgsqlCommand("select count(*) from envycrm.wolverine_incoming_envelopes where status = 'Incoming'", connection);
         while ((long)(await pending.ExecuteScalarAsync())! > 0 && clock.Elapsed < limit) await Task.Delay(100);
         return clock.Elapsed;
+    }
+}
+
+/// <summary>The host's garbage collector as its <c>/metrics</c> tells it (the runtime's own counters), to set beside a phase's tail.</summary>
+public sealed partial record GcReading(double Gen0, double Gen1, double Gen2, double PausedSeconds, double AllocatedBytes)
+{
+    public static async Task<GcReading?> ReadAsync(HttpClient http)
+    {
+        try
+        {
+            var scrape = await http.GetStringAsync("/metrics");
+            double Sum(string series, string? generation = null) => Series().Matches(scrape)
+                .Where(m => m.Groups["name"].Value == series && (generation is null || m.Groups["labels"].Value.Contains($"gc_heap_generation=\"{generation}\"", StringComparison.Ordinal)))
+                .Sum(m => double.Parse(m.Groups["value"].Value, CultureInfo.InvariantCulture));
+            return new(Sum("dotnet_gc_collections_total", "gen0"), Sum("dotnet_gc_collections_total", "gen1"), Sum("dotnet_gc_collections_total", "gen2"),
+                Sum("dotnet_gc_pause_time_seconds_total"), Sum("dotnet_gc_heap_total_allocated_bytes_total"));
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>What the collector did since <paramref name="before"/>, and what it cost.</summary>
+    public string Since(GcReading before, int requests) => string.Create(CultureInfo.InvariantCulture,
+        $"host GC: {Gen0 - before.Gen0:F0} gen0 / {Gen1 - before.Gen1:F0} gen1 / {Gen2 - before.Gen2:F0} gen2 collections, " +
+        $"paused {(PausedSeconds - before.PausedSeconds) * 1000:F0} ms in all, {(AllocatedBytes - before.AllocatedBytes) / Math.Max(1, requests) / 1024:F1} KB allocated per request");
+
+    [GeneratedRegex(@"^(?<name>[a-z_]+)(?:\{(?<labels>[^}]*)\})? (?<value>[0-9.e+]+)", RegexOptions.Multiline)]
+    private static partial Regex Series();
+}
+
+/// <summary>CPU time of the processes under load, read from /proc: the host and every PostgreSQL process.</summary>
+public static class CpuTime
+{
+    private static readonly double TicksPerSecond = 100; // USER_HZ on Linux
+
+    /// <summary>The CPU time all processes named <c>postgres</c> have used (their children's exits not counted).</summary>
+    public static TimeSpan Postgres()
+    {
+        if (!OperatingSystem.IsLinux()) return TimeSpan.Zero;
+        double ticks = 0;
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var close = stat.LastIndexOf(')');
+                if (close < 0 || !stat.AsSpan(0, close).EndsWith("(postgres")) continue;
+                var fields = stat[(close + 2)..].Split(' ');
+                ticks += double.Parse(fields[11], CultureInfo.InvariantCulture) + double.Parse(fields[12], CultureInfo.InvariantCulture);
+            }
+            catch (IOException)
+            {
+                // The process ended meanwhile.
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+        return TimeSpan.FromSeconds(ticks / TicksPerSecond);
+    }
+
+    /// <summary>
+    /// Waits until the host and PostgreSQL have finished what an earlier phase left them (Leads' queue, the
+    /// daemon, autovacuum): under a tenth of a core together for two seconds running, or <paramref name="limit"/>.
+    /// </summary>
+    public static async Task<TimeSpan> SettledAsync(Process host, TimeSpan limit)
+    {
+        var clock = Stopwatch.StartNew();
+        var quietSince = clock.Elapsed;
+        while (clock.Elapsed < limit)
+        {
+            host.Refresh();
+            var before = host.TotalProcessorTime + Postgres();
+            await Task.Delay(500);
+            host.Refresh();
+            var used = host.TotalProcessorTime + Postgres() - before;
+            if (used.TotalSeconds / 0.5 > 0.1) quietSince = clock.Elapsed;
+            else if (clock.Elapsed - quietSince >= TimeSpan.FromSeconds(2)) break;
+        }
+        return clock.Elapsed;
+    }
+}
+
+/// <summary>Context switches of a process's threads, from /proc: on this machine's virtualisation each costs far more than on bare metal.</summary>
+public static class ContextSwitches
+{
+    public static long Of(Process process)
+    {
+        if (!OperatingSystem.IsLinux()) return 0;
+        long total = 0;
+        try
+        {
+            foreach (var task in Directory.EnumerateDirectories($"/proc/{process.Id}/task"))
+            {
+                try
+                {
+                    foreach (var line in File.ReadLines(Path.Combine(task, "status")))
+                        if (line.StartsWith("voluntary_ctxt_switches:", StringComparison.Ordinal) || line.StartsWith("nonvoluntary_ctxt_switches:", StringComparison.Ordinal))
+                            total += long.Parse(line[(line.IndexOf(':') + 1)..].Trim(), CultureInfo.InvariantCulture);
+                }
+                catch (IOException)
+                {
+                    // The thread ended meanwhile.
+                }
+            }
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+        return total;
     }
 }
