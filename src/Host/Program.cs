@@ -16,6 +16,9 @@ await using var simulator = demo ? await DemoMode.StartSimulatorAsync(builder) :
 builder.Services.AddCrmAuthentication(signingKey);
 builder.Services.AddSingleton(new SigningKeyHolder(signingKey));
 builder.AddStructuredLogging();
+// Kestrel runs the application on the thread that read the request instead of handing it on: half the thread
+// wake-ups per request, and on a virtualised machine each wake-up is expensive (ADR 14, docs/benchmarks.md).
+builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = builder.Configuration.GetValue("Server:InlineScheduling", true));
 builder.AddServiceModules();
 
 var app = builder.Build();

@@ -19,7 +19,8 @@ public static class Telemetry
             .ConfigureResource(resource => resource.AddService("envycrm-uis"))
             .WithMetrics(metrics =>
             {
-                metrics.AddMeter(ServiceMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
+                // System.Runtime: the garbage collector, thread pool and JIT, as the runtime itself counts them.
+                metrics.AddMeter(ServiceMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime")
                     .AddView("envycrm.routing.duration", new ExplicitBucketHistogramConfiguration { Boundaries = [0.25, 0.5, 1, 2, 5, 10, 25, 50, 100, 300] })
                     .AddPrometheusExporter(options => options.ScrapeResponseCacheDurationMilliseconds = 0);
                 if (otlp) metrics.AddOtlpExporter();

@@ -35,6 +35,22 @@ public sealed class MetricsTests(AppFixture app)
     }
 
     [Fact]
+    public async Task The_runtimes_own_counters_garbage_collector_and_thread_pool_are_at_metrics()
+    {
+        var scrape = await ScrapeAsync();
+
+        Value(scrape, "dotnet_gc_heap_total_allocated_bytes_total").Should().BeGreaterThan(0);
+        scrape.Should().Contain("dotnet_thread_pool_thread_count");
+    }
+
+    [Fact]
+    public void Kestrel_runs_requests_on_the_thread_that_read_them_unless_switched_off()
+    {
+        app.Host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions>>()
+            .Value.UnsafePreferInlineScheduling.Should().BeTrue();
+    }
+
+    [Fact]
     public async Task Each_projections_lag_is_a_gauge_that_grows_while_the_daemon_is_behind()
     {
         var tenant = await app.Host.CreateTenantAsync();
