@@ -106,7 +106,7 @@ public sealed class Load(HttpClient http, string hook, SessionSource sessions)
     }
 }
 
-public static partial class OpenLoop
+public static class OpenLoop
 {
     /// <summary>
     /// Requests leave on a fixed schedule whatever the answers do, and latency counts from the
