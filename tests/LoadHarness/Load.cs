@@ -154,6 +154,10 @@ public static class OpenLoop
         return Task.WhenAll(inFlight).ContinueWith(_ =>
         {
             var elapsed = Stopwatch.GetElapsedTime(started);
+            // For diagnosis: every request's due moment and latencies, to see whether the slow ones come together.
+            if (Environment.GetEnvironmentVariable("LOADHARNESS_LATENCY_DIR") is { Length: > 0 } dir)
+                File.WriteAllLines(Path.Combine(dir, $"latencies-{DateTime.UtcNow:HHmmss}-{perSecond}.csv"),
+                    latencies.Select((l, i) => FormattableString.Invariant($"{(double)i / perSecond * 1000:F1},{l:F3},{sentLate[i]:F3},{fromSend[i]:F3}")));
             double[] Good(double[] values) => values.Where((_, i) => ok[i]).Order().ToArray();
             return new LoadResult("rate", ok.Count(o => o), total - ok.Count(o => o), elapsed, Good(latencies), Good(sentLate), Good(fromSend));
         }, TaskScheduler.Default);
@@ -220,6 +224,7 @@ public static class OwnPriority
     public static System.Diagnostics.ProcessStartInfo ForChild(System.Diagnostics.ProcessStartInfo info)
     {
         info.Environment.Remove(InlineCompletions);
+        if (Environment.GetEnvironmentVariable("LOADHARNESS_CHILD_INLINE_COMPLETIONS") == "1") info.Environment[InlineCompletions] = "1";
         return info;
     }
 

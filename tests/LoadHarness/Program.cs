@@ -10,6 +10,7 @@ using LoadHarness;
 // offered rate, beside a pgbench baseline on the same PostgreSQL. Bounded in time; loopback only.
 var options = HarnessOptions.Parse(args);
 OwnPriority.Apply(options.PlainHarness);
+using var kernelScans = options.PauseKernelMemoryScans ? KernelMemoryScans.Pause() : null;
 var repo = RepoRoot();
 var hostDll = Path.Combine(repo, "src/Host/bin/Release/net10.0/EnvyCrm.Uis.Host.dll");
 if (!File.Exists(hostDll))
@@ -23,12 +24,14 @@ await using var postgres = await LocalPostgres.StartAsync(
 Console.WriteLine($"# Load run {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, " +
     (options.Durable ? "PostgreSQL durable (fsync on)" : "PostgreSQL with fsync OFF (diagnosis only)") +
     (options.PlainHarness ? ", plain harness" : ", harness answers inline, dispatcher at nice -10 when root") +
-    (Environment.GetEnvironmentVariable("Server__InlineScheduling") is { } inline ? $", host Server:InlineScheduling={inline}" : ""));
+    (Environment.GetEnvironmentVariable("Server__InlineScheduling") is { } inline ? $", host Server:InlineScheduling={inline}" : "") +
+    (Environment.GetEnvironmentVariable("Server__RoutingOnTheSocketThread") is { } lane ? $", host Server:RoutingOnTheSocketThread={lane}" : "") +
+    (kernelScans is null ? "" : ", " + kernelScans.Describe()));
 
 if (options.RebuildEvents > 0) return await RebuildRun.RunAsync(hostDll, postgres, RandomNumberGenerator.GetBytes(64), options.Port, options.RebuildEvents);
 if (options.Recordings) return await RecordingsRun.RunAsync(hostDll, postgres, RandomNumberGenerator.GetBytes(64), options.Port);
 
-var baseline = options.PopupOnly ? double.NaN : await PgBench.RunAsync(postgres, options.Seconds);
+var baseline = options.PopupOnly || options.FloorOnly ? double.NaN : await PgBench.RunAsync(postgres, options.Seconds);
 Console.WriteLine($"pgbench baseline (stream upsert + ~300-byte JSONB event per transaction, 16 clients, {options.Seconds} s): {baseline:F0} tps");
 
 var key = RandomNumberGenerator.GetBytes(64);
@@ -48,6 +51,7 @@ var hook = await HostProcess.CreateTenantAsync(http, key, "load", "Load test");
 var sessions = new SessionSource();
 var load = new Load(http, hook, sessions);
 if (options.Routing) return await RoutingRunAsync();
+if (options.FloorOnly) return await FloorRunAsync();
 if (options.PopupOnly)
 {
     // A CRM in use: the account already has clients, and PostgreSQL has statistics of them (on a
@@ -119,13 +123,7 @@ async Task<int> RoutingRunAsync()
         $"routing alone: offered {options.RoutingRate}/s", "routing requests");
     Console.WriteLine("  answers: " + routing.TakeAnswers());
 
-    await Settled();
-    await Measured(() => routing.FloorAsync(options.RoutingRate, TimeSpan.FromSeconds(options.Seconds)),
-        $"floor: offered {options.RoutingRate}/s to the routing URL with another event (404 before any routing work)", "requests");
-    Console.WriteLine("  answers: " + routing.TakeAnswers());
-
-    await Settled();
-    await BareFloorAsync(options.RoutingRate);
+    await FloorsAsync(routing, "floor");
     await Settled();
 
     var notifications = Task.Run(() => load.FixedRateAsync(options.RoutingRate, TimeSpan.FromSeconds(options.Seconds)));
@@ -138,6 +136,28 @@ async Task<int> RoutingRunAsync()
     return 0;
 }
 
+// The service's floor against the bare app's, alternating in the same minutes: where the service's own pipeline and process cost.
+async Task<int> FloorRunAsync()
+{
+    var routing = new RoutingLoad(http, "load", 1000);
+    await routing.SetUpAsync(Tokens.Employee(key, "load", 1, role: "admin"));
+    await routing.FloorAsync(options.RoutingRate, TimeSpan.FromSeconds(20));
+    routing.TakeAnswers();
+    for (var round = 1; round <= 3; round++) await FloorsAsync(routing, $"floor {round}");
+    return 0;
+}
+
+// The service's plainest answer, then the bare app's, each from quiet.
+async Task FloorsAsync(RoutingLoad routing, string name)
+{
+    await Settled();
+    await Measured(() => routing.FloorAsync(options.RoutingRate, TimeSpan.FromSeconds(options.Seconds)),
+        $"{name}: offered {options.RoutingRate}/s to the routing URL with another event (404 before any routing work)", "requests");
+    Console.WriteLine("  answers: " + routing.TakeAnswers());
+    await Settled();
+    await BareFloorAsync(options.RoutingRate);
+}
+
 // Each phase starts from a quiet host and database, not in what the previous phase left running.
 async Task Settled() => Console.WriteLine($"  (host and PostgreSQL quiet after {(await CpuTime.SettledAsync(host.Process, TimeSpan.FromSeconds(60))).TotalSeconds:F1} s)");
 
@@ -146,17 +166,21 @@ async Task<LoadResult> Measured(Func<Task<LoadResult>> run, string name, string 
     server ??= host.Process;
     var self = Process.GetCurrentProcess();
     var switchesBefore = ContextSwitches.Of(server);
-    var (hostBefore, selfBefore, postgresBefore) = (host.Process.TotalProcessorTime, self.TotalProcessorTime, CpuTime.Postgres());
+    var (hostBefore, serverBefore, selfBefore, postgresBefore) = (host.Process.TotalProcessorTime, server.TotalProcessorTime, self.TotalProcessorTime, CpuTime.Postgres());
     var gcBefore = await GcReading.ReadAsync(http);
+    var (ownCollectionsBefore, ownPauseBefore) = (GC.CollectionCount(0), GC.GetTotalPauseDuration());
     var result = await run();
+    var (ownCollections, ownPause) = (GC.CollectionCount(0) - ownCollectionsBefore, GC.GetTotalPauseDuration() - ownPauseBefore);
     var gcAfter = await GcReading.ReadAsync(http);
     var switches = ContextSwitches.Of(server) - switchesBefore;
     self.Refresh();
     host.Process.Refresh();
+    server.Refresh();
     double Share(TimeSpan used) => used.TotalSeconds / result.Elapsed.TotalSeconds;
     Console.WriteLine(result.Describe(name, unit) +
-        $"; CPU: host {Share(host.Process.TotalProcessorTime - hostBefore):P0}, PostgreSQL {Share(CpuTime.Postgres() - postgresBefore):P0}, load generator {Share(self.TotalProcessorTime - selfBefore):P0} (of one core)" +
+        $"; CPU: host {Share(host.Process.TotalProcessorTime - hostBefore):P0}{(server == host.Process ? "" : $", bare app {Share(server.TotalProcessorTime - serverBefore):P0}")}, PostgreSQL {Share(CpuTime.Postgres() - postgresBefore):P0}, load generator {Share(self.TotalProcessorTime - selfBefore):P0} (of one core)" +
         (gcBefore is not null && gcAfter is not null ? "; " + gcAfter.Since(gcBefore, result.Ok + result.Failed) : "") +
+        string.Create(CultureInfo.InvariantCulture, $"; load generator GC: {ownCollections} collections, paused {ownPause.TotalMilliseconds:F0} ms") +
         string.Create(CultureInfo.InvariantCulture, $"; {(double)switches / Math.Max(1, result.Ok + result.Failed):F1} context switches per request in the {(server == host.Process ? "host" : "bare app")}"));
     return result;
 }

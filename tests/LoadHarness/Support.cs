@@ -10,7 +10,7 @@ using Npgsql;
 namespace LoadHarness;
 
 public sealed record HarnessOptions(int Seconds, int Concurrency, int[] Rates, int PopupRate, int Port, bool Durable, bool PopupOnly, bool FlatOnly,
-    bool Routing, int Clients, int RoutingRate, bool Recordings, int RebuildEvents, int ExistingClients, bool PlainHarness)
+    bool Routing, int Clients, int RoutingRate, bool Recordings, int RebuildEvents, int ExistingClients, bool PlainHarness, bool FloorOnly, bool PauseKernelMemoryScans)
 {
     public static HarnessOptions Parse(string[] args)
     {
@@ -26,7 +26,7 @@ public sealed record HarnessOptions(int Seconds, int Concurrency, int[] Rates, i
             args.Contains("--routing"), clients, routingRate, args.Contains("--recordings"),
             args.Contains("--rebuild") ? Math.Clamp(int.Parse(Value("--events") ?? "1000000", CultureInfo.InvariantCulture), 2, 20_000_000) : 0,
             Math.Clamp(int.Parse(Value("--existing-clients") ?? "100000", CultureInfo.InvariantCulture), 0, 9_999_999),
-            args.Contains("--plain-harness"));
+            args.Contains("--plain-harness"), args.Contains("--floor-only"), args.Contains("--pause-kernel-memory-scans"));
     }
 }
 
