@@ -19,9 +19,13 @@ builder.AddStructuredLogging();
 // Kestrel runs the application on the thread that read the request instead of handing it on: half the thread
 // wake-ups per request, and on a virtualised machine each wake-up is expensive (ADR 14, docs/benchmarks.md).
 builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = builder.Configuration.GetValue("Server:InlineScheduling", true));
+var routingOnTheSocketThread = builder.Configuration.GetValue("Server:RoutingOnTheSocketThread", true) && RoutingOnTheSocketThread.Available;
+if (routingOnTheSocketThread)
+    builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen => listen.ReadNewConnectionsOnTheSocketThread()));
 builder.AddServiceModules();
 
 var app = builder.Build();
+if (routingOnTheSocketThread) app.UseSocketThreadOnlyForRouting();
 app.UseForwardedHeadersFromKnownProxies();
 app.UseExceptionHandler();
 app.UseDefaultFiles();

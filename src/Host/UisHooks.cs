@@ -33,6 +33,15 @@ public static class UisHooks
         public void Dispose() => Limiter.Dispose();
     }
 
+    /// <summary>
+    /// Whether a request is for routing, from its URL alone (before its body is read): anything at the setup guide's
+    /// routing URL, or the secret link with <c>event=redirect_incoming</c> in the query.
+    /// </summary>
+    public static bool IsRoutingRequest(HttpRequest request) =>
+        request.Path.Equals("/hook/uis", StringComparison.OrdinalIgnoreCase) ||
+        request.Path.StartsWithSegments("/hook/uis", StringComparison.OrdinalIgnoreCase) && request.Query.TryGetValue("event", out var name) &&
+        UisValue.Text(name.ToString()) == RoutingRequest.EventName;
+
     public static void MapUisHooks(this WebApplication app)
     {
         string[] methods = ["GET", "POST"];
