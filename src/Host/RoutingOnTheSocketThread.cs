@@ -21,7 +21,10 @@ public static class RoutingOnTheSocketThread
 
     public static bool Available => PreferInlineCompletions is not null;
 
-    /// <summary>A new connection's first request is read on the event thread (UIS may open one per call).</summary>
+    /// <summary>
+    /// A new connection's socket events are handled on the event thread; a first request that was already there when
+    /// the connection started is read by the pool thread that starts it, so the lane begins with the connection's next read.
+    /// </summary>
     public static void ReadNewConnectionsOnTheSocketThread(this ListenOptions listen) =>
         listen.Use(next => connection =>
         {
