@@ -33,13 +33,16 @@ public static class UisHooks
         public void Dispose() => Limiter.Dispose();
     }
 
+    /// <summary>The setup guide's routing URL; the secret link is below it.</summary>
+    private const string HookPath = "/hook/uis";
+
     /// <summary>
     /// Whether a request is for routing, from its URL alone (before its body is read): anything at the setup guide's
     /// routing URL, or the secret link with <c>event=redirect_incoming</c> in the query.
     /// </summary>
     public static bool IsRoutingRequest(HttpRequest request) =>
-        request.Path.Equals("/hook/uis", StringComparison.OrdinalIgnoreCase) ||
-        request.Path.StartsWithSegments("/hook/uis", StringComparison.OrdinalIgnoreCase) && request.Query.TryGetValue("event", out var name) &&
+        request.Path.Equals(HookPath, StringComparison.OrdinalIgnoreCase) ||
+        request.Path.StartsWithSegments(HookPath, StringComparison.OrdinalIgnoreCase) && request.Query.TryGetValue("event", out var name) &&
         UisValue.Text(name.ToString()) == RoutingRequest.EventName;
 
     public static void MapUisHooks(this WebApplication app)
@@ -47,9 +50,9 @@ public static class UisHooks
         string[] methods = ["GET", "POST"];
         // Created once: the factory takes a lock per CreateLogger, which the hot path need not pay.
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(LogScopes.Category);
-        app.MapMethods("/hook/uis/{secret}", methods, (string secret, HttpContext context, ITenantDirectory tenants) =>
+        app.MapMethods(HookPath + "/{secret}", methods, (string secret, HttpContext context, ITenantDirectory tenants) =>
             AtSecretLinkAsync(secret, context, tenants, logger));
-        app.MapMethods("/hook/uis", methods, (HttpContext context, ITenantDirectory tenants, IConfiguration configuration, RoutingServices routing) =>
+        app.MapMethods(HookPath, methods, (HttpContext context, ITenantDirectory tenants, IConfiguration configuration, RoutingServices routing) =>
             AtRoutingUrlAsync(context, tenants, configuration, routing, logger));
     }
 
